@@ -1,0 +1,102 @@
+"""The composition root: settings -> content, database, services -> router -> adapters."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.core.clock import Clock, OffsetClock
+from bot.core.commands import Router, build_actions, build_commands
+from bot.core.content import load_content
+from bot.core.db import create_engine, session_factory, upgrade
+from bot.core.services import ContentStore, Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+CONSOLE, DISCORD, SLACK = "console", "discord", "slack"
+
+
+@dataclass
+class App:
+    engine: AsyncEngine
+    services: Services
+    router: Router
+    notes: list[str] = field(default_factory=list)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+async def build_app(settings: Settings, clock: Clock) -> App:
+    """Load and check the content, migrate the database, and wire the services."""
+    content = load_content(settings.content_dir)
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        await upgrade(engine)
+    except Exception:
+        await engine.dispose()
+        raise
+    services = Services(
+        db=session_factory(engine),
+        content=ContentStore(content, settings.content_dir),
+        clock=clock,
+        default_timezone=settings.default_timezone,
+    )
+    return App(engine, services, Router(services, build_commands(), build_actions()))
+
+
+def select_platforms(settings: Settings, requested: str | None) -> tuple[list[str], list[str]]:
+    """Which adapters to start, and the lines that explain the choice to the operator."""
+    if requested:
+        return [requested], []
+    chosen: list[str] = []
+    notes: list[str] = []
+    if settings.discord_token is not None:
+        chosen.append(DISCORD)
+    if settings.slack_configured:
+        chosen.append(SLACK)
+    elif settings.slack_bot_token is not None or settings.slack_app_token is not None:
+        missing = "SLACK_APP_TOKEN" if settings.slack_app_token is None else "SLACK_BOT_TOKEN"
+        notes.append(f"Slack needs both SLACK_BOT_TOKEN and SLACK_APP_TOKEN; {missing} is not set")
+    if not chosen:
+        notes.append(
+            "no DISCORD_TOKEN or SLACK_BOT_TOKEN/SLACK_APP_TOKEN set: starting the console"
+        )
+        chosen.append(CONSOLE)
+    return chosen, notes
+
+
+async def run(
+    settings: Settings,
+    requested: str | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    platforms, notes = select_platforms(settings, requested)
+    for note in notes:
+        print(note, file=sys.stderr)
+    unavailable = [p for p in platforms if p != CONSOLE]
+    if unavailable:
+        print(
+            f"The {', '.join(unavailable)} adapter is not part of this version yet; "
+            "run with --platform console, or unset the platform's tokens.",
+            file=sys.stderr,
+        )
+        return 2
+    clock = OffsetClock()
+    app = await build_app(settings, clock)
+    try:
+        from bot.platforms.console import ConsoleAdapter
+
+        stdin = stdin or sys.stdin
+        adapter = ConsoleAdapter(
+            app.router, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
+        )
+        return await adapter.run()
+    finally:
+        await app.close()

@@ -1,0 +1,1 @@
+"""The platform-neutral core: it imports no platform or LLM SDK."""

@@ -1,0 +1,70 @@
+"""`/mentor-admin …`: moderator commands."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.core.commands.base import Context
+from bot.core.content import ContentError, load_content
+from bot.core.messages import Message
+from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member, MemberStatus
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+async def validate(ctx: Context) -> None:
+    directory = ctx.services.content.directory
+    try:
+        content = load_content(directory)
+    except ContentError as error:
+        shown = error.problems[:MAX_PROBLEMS_SHOWN]
+        more = len(error.problems) - len(shown)
+        body = "\n".join(f"• {p}" for p in shown) + (f"\n…and {more} more." if more > 0 else "")
+        await ctx.reply.send(
+            Message(
+                title=f"Content has {len(error.problems)} problem(s)",
+                body=body + "\n\nFix them and run `/mentor-admin validate` again.",
+                private=True,
+            )
+        )
+        return
+    await ctx.reply.send(Message(title="Content is valid", body=content.summary(), private=True))
+
+
+async def stats(ctx: Context) -> None:
+    async with ctx.services.db() as session:
+        members = (await session.exec(select(func.count()).select_from(Member))).one()
+        by_status = dict(
+            (await session.exec(select(Member.status, func.count()).group_by(Member.status))).all()
+        )
+        by_path = dict(
+            (
+                await session.exec(
+                    select(Enrollment.path_id, func.count())
+                    .where(Enrollment.status == EnrollmentStatus.ACTIVE)
+                    .group_by(Enrollment.path_id)
+                )
+            ).all()
+        )
+        completions = (await session.exec(select(func.count()).select_from(Completion))).one()
+    lines = [
+        f"Members: {members} ({by_status.get(MemberStatus.PAUSED, 0)} paused, "
+        f"{by_status.get(MemberStatus.UNREACHABLE, 0)} unreachable)",
+        "On a path: " + (", ".join(f"{p} {n}" for p, n in sorted(by_path.items())) or "nobody yet"),
+        f"Items completed: {completions}",
+    ]
+    await ctx.reply.send(Message(title="Community stats", body="\n".join(lines), private=True))
+
+
+def coming(feature: str):
+    async def handler(ctx: Context) -> None:
+        await ctx.reply.send(
+            Message(
+                body=f"`/mentor-admin {feature}` is not available in this version yet. Until then, "
+                "edit the files under content/ and check them with `/mentor-admin validate`.",
+                private=True,
+            )
+        )
+
+    return handler

@@ -1,0 +1,95 @@
+"""One entry point for every adapter: commands, clicks and typed lines go in here."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.core.commands.base import Command, Context, Handler, Replier
+from bot.core.errors import UserError
+from bot.core.members import Caller
+from bot.core.messages import Action, Message
+from bot.core.services import Services
+
+log = logging.getLogger(__name__)
+
+OOPS = (
+    "Something went wrong on my side and it has been logged. Please try again in a minute; "
+    "nothing you did was lost."
+)
+
+
+class Router:
+    def __init__(
+        self, services: Services, commands: list[Command], actions: dict[str, Handler]
+    ) -> None:
+        self.services = services
+        self.commands = commands
+        self._by_name = {(c.group, c.name): c for c in commands}
+        self._actions = actions
+
+    def find(self, group: str, name: str) -> Command | None:
+        return self._by_name.get((group, name))
+
+    async def text(self, caller: Caller, line: str, reply: Replier) -> None:
+        """A typed command line such as `/mentor schedule 07:30 Europe/Berlin`."""
+        head, _, rest = line.strip().partition(" ")
+        group = head.removeprefix("/")
+        name, _, args = rest.strip().partition(" ")
+        await self.command(caller, group, name, args.strip(), reply)
+
+    async def command(
+        self, caller: Caller, group: str, name: str, args: str, reply: Replier
+    ) -> None:
+        command = self.find(group, name.lower())
+        if command is None:
+            await reply.send(self._unknown(group, name))
+            return
+        if command.moderator and not caller.is_moderator:
+            await reply.send(
+                Message(body=f"`/{group} {name}` is for moderators only.", private=True)
+            )
+            return
+        usage = command.invocation if command.usage else None
+        await self._run(command.handler, caller, args, reply, f"/{group} {name}", usage)
+
+    async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
+        handler = self._actions.get(action.action)
+        if handler is None:
+            log.warning("unknown action %r from %s", action.action, caller.platform)
+            await reply.send(
+                Message(body="That button is no longer valid. Try `/mentor help`.", private=True)
+            )
+            return
+        await self._run(handler, caller, action.value, reply, f"action {action.action}", None)
+
+    async def _run(
+        self,
+        handler: Handler,
+        caller: Caller,
+        args: str,
+        reply: Replier,
+        what: str,
+        usage: str | None,
+    ) -> None:
+        context = Context(caller=caller, args=args, services=self.services, reply=reply)
+        try:
+            await handler(context)
+        except UserError as error:
+            text = error.message
+            shown_usage = error.usage or usage
+            if shown_usage:
+                text += f"\nUsage: `{shown_usage}`"
+            await reply.send(Message(body=text, private=True))
+        except Exception:
+            log.exception("%s failed for %s user %s", what, caller.platform, caller.user_id)
+            await reply.send(Message(body=OOPS, private=True))
+
+    def _unknown(self, group: str, name: str) -> Message:
+        groups = {c.group for c in self.commands}
+        if group not in groups:
+            text = f"Unknown command `/{group}`. Commands start with `/mentor`; try `/mentor help`."
+        elif not name:
+            text = f"`/{group}` needs a command after it; try `/mentor help`."
+        else:
+            text = f"Unknown command `/{group} {name}`. Try `/mentor help` for the list."
+        return Message(body=text, private=True)

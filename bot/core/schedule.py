@@ -1,0 +1,108 @@
+"""Delivery schedule settings: a time of day, an IANA time zone and days of the week."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bot.core.errors import UserError
+from bot.core.models import Member
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_ALIASES = {
+    "daily": DAYS,
+    "everyday": DAYS,
+    "weekdays": DAYS[:5],
+    "weekends": DAYS[5:],
+}
+SCHEDULE_USAGE = "/mentor schedule <HH:MM> <time zone> [days]"
+SCHEDULE_EXAMPLE = "for example `/mentor schedule 07:30 Europe/Berlin mon-fri`"
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    time: str
+    timezone: str
+    days: tuple[str, ...]
+
+    def describe(self) -> str:
+        return f"{self.time} ({self.timezone}) on {describe_days(self.days)}"
+
+
+def schedule_of(member: Member) -> Schedule:
+    return Schedule(member.delivery_time, member.timezone, tuple(member.delivery_days.split(",")))
+
+
+def parse_time(text: str) -> str:
+    match = _TIME.match(text.strip())
+    if not match:
+        raise UserError(
+            f"'{text}' is not a time of day; use 24-hour HH:MM, {SCHEDULE_EXAMPLE}", SCHEDULE_USAGE
+        )
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
+def parse_timezone(text: str) -> str:
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        hint = _close_zone(name)
+        suggestion = f" Did you mean `{hint}`?" if hint else ""
+        raise UserError(
+            f"'{name}' is not a time zone I know.{suggestion} Use an IANA name such as "
+            f"Europe/Berlin, America/New_York or Asia/Kolkata; {SCHEDULE_EXAMPLE}",
+            SCHEDULE_USAGE,
+        ) from None
+    return name
+
+
+def parse_days(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return DAYS
+    text = text.strip().lower().replace(" ", "")
+    if text in DAY_ALIASES:
+        return DAY_ALIASES[text]
+    chosen: set[str] = set()
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        first, last = first[:3], (last or first)[:3]
+        if first not in DAYS or last not in DAYS:
+            raise UserError(
+                f"'{part}' is not a day or a range of days; use mon-fri, sat,sun, weekdays or "
+                f"daily, {SCHEDULE_EXAMPLE}",
+                SCHEDULE_USAGE,
+            )
+        start, end = DAYS.index(first), DAYS.index(last)
+        span = range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)]
+        chosen.update(DAYS[i] for i in span)
+    return tuple(day for day in DAYS if day in chosen)
+
+
+def parse_schedule(args: list[str]) -> Schedule:
+    if len(args) < 2 or len(args) > 3:
+        raise UserError(f"Give a time and a time zone, {SCHEDULE_EXAMPLE}", SCHEDULE_USAGE)
+    return Schedule(
+        parse_time(args[0]), parse_timezone(args[1]), parse_days(args[2] if len(args) > 2 else None)
+    )
+
+
+def describe_days(days: tuple[str, ...] | list[str]) -> str:
+    days = tuple(days)
+    if days == DAYS:
+        return "every day"
+    if days == DAYS[:5]:
+        return "weekdays (mon-fri)"
+    if days == DAYS[5:]:
+        return "weekends (sat, sun)"
+    return ", ".join(days)
+
+
+def _close_zone(name: str) -> str | None:
+    lowered = name.lower().replace(" ", "_")
+    for zone in sorted(available_timezones()):
+        if zone.lower() == lowered or zone.lower().endswith("/" + lowered):
+            return zone
+    return None

@@ -1,0 +1,159 @@
+"""The console: reads command lines from stdin and prints replies. The local user moderates.
+
+It is the newcomer's demo (`make run` with no tokens) and the end-to-end test harness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TextIO
+
+from bot.core.clock import OffsetClock
+from bot.core.commands import Router
+from bot.core.members import Caller
+from bot.core.messages import Action, Choice, Message, MessageRef
+from bot.platforms.console.render import render
+
+PLATFORM = "console"
+WAIT_USAGE = "/wait <duration>, for example /wait 1d, /wait 6h or /wait 1d12h"
+_DURATION = re.compile(r"(\d+)([wdhms])")
+_UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
+
+TimePassed = Callable[[], Awaitable[None]]
+
+
+def parse_duration(text: str) -> timedelta:
+    text = text.strip().lower()
+    parts = _DURATION.findall(text)
+    if not text or "".join(n + u for n, u in parts) != text:
+        raise ValueError(text)
+    return sum((timedelta(**{_UNITS[u]: int(n)}) for n, u in parts), timedelta())
+
+
+class ConsoleReplier:
+    """Prints messages; remembers the newest choices so a typed number can pick one."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+        self._count = 0
+        self._printed: dict[str, str] = {}
+        self.choices: tuple[Choice, ...] = ()
+
+    async def send(self, message: Message) -> MessageRef:
+        self._count += 1
+        ref = MessageRef(PLATFORM, "console", str(self._count))
+        self._printed[ref.message_id] = message.body
+        if message.choices:
+            self.choices = message.choices
+        self.write(render(message))
+        return ref
+
+    async def edit(self, ref: MessageRef, message: Message) -> None:
+        before = self._printed.get(ref.message_id, "")
+        self._printed[ref.message_id] = message.body
+        if message.body.startswith(before):
+            # A growing answer: print only what is new, as it arrives.
+            self._out.write(message.body[len(before) :])
+            self._out.flush()
+        else:
+            self.write(render(message))
+
+    def write(self, text: str) -> None:
+        self._out.write(text + "\n\n")
+        self._out.flush()
+
+
+class ConsoleAdapter:
+    def __init__(
+        self,
+        router: Router,
+        clock: OffsetClock,
+        stdin: TextIO,
+        stdout: TextIO,
+        *,
+        on_time_passed: TimePassed | None = None,
+        interactive: bool = False,
+    ) -> None:
+        self.router = router
+        self.clock = clock
+        self.stdin = stdin
+        self.replier = ConsoleReplier(stdout)
+        self.on_time_passed = on_time_passed
+        self.interactive = interactive
+        self.caller = Caller(
+            platform=PLATFORM,
+            workspace_id="local",
+            user_id="local",
+            display_name=_local_name(),
+            is_moderator=True,
+            conversation_id="console",
+        )
+
+    async def run(self) -> int:
+        self.replier.write(
+            "mentorbot console. Type /mentor help for commands, /mentor start to begin, "
+            "/quit to leave."
+        )
+        while True:
+            if self.interactive:
+                self.replier._out.write("> ")
+                self.replier._out.flush()
+            line = await asyncio.to_thread(self.stdin.readline)
+            if not line:
+                return 0
+            if not await self.handle(line.strip()):
+                return 0
+
+    async def handle(self, line: str) -> bool:
+        """Act on one line; False when the user asked to quit."""
+        if not line:
+            return True
+        if line in ("/quit", "/exit"):
+            return False
+        if line.isdigit():
+            await self._choose(int(line))
+        elif line.split()[0] == "/wait":
+            await self._wait(line.partition(" ")[2])
+        elif line.startswith("/"):
+            await self.router.text(self.caller, line, self.replier)
+        else:
+            self.replier.write(
+                "Commands start with a slash, for example /mentor help. "
+                "Type the number of an option to pick it."
+            )
+        return True
+
+    async def _choose(self, number: int) -> None:
+        choices = self.replier.choices
+        if not 1 <= number <= len(choices):
+            if choices:
+                self.replier.write(f"Pick a number from 1 to {len(choices)}.")
+            else:
+                self.replier.write("There is nothing to choose right now; try /mentor help.")
+            return
+        choice = choices[number - 1]
+        self.replier.choices = ()
+        await self.router.action(self.caller, Action(choice.action, choice.value), self.replier)
+
+    async def _wait(self, text: str) -> None:
+        try:
+            delta = parse_duration(text)
+        except ValueError:
+            self.replier.write(f"'{text}' is not a duration. Usage: {WAIT_USAGE}")
+            return
+        self.clock.advance(delta)
+        now = self.clock.now()
+        self.replier.write(f"(time passes: it is now {now:%a %d %b %Y %H:%M} UTC)")
+        if self.on_time_passed is not None:
+            await self.on_time_passed()
+
+
+def _local_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "you"

@@ -1,0 +1,65 @@
+"""Typed settings read once from the environment and `.env` by the composition root."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The repository's content/ sits beside the package in a checkout; an installed copy
+# (the Docker image) points MENTORBOT_CONTENT_DIR at its own directory instead.
+DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
+    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+
+    anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
+    anthropic_model: str = Field("claude-haiku-4-5", validation_alias=_env("ANTHROPIC_MODEL"))
+    anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))
+
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+    data_dir: Path = Field(Path("data"), validation_alias=_env("MENTORBOT_DATA_DIR"))
+    content_dir: Path = Field(DEFAULT_CONTENT_DIR, validation_alias=_env("MENTORBOT_CONTENT_DIR"))
+    default_timezone: str = Field("UTC", validation_alias=_env("MENTORBOT_DEFAULT_TIMEZONE"))
+    log_level: str = Field("INFO", validation_alias=_env("MENTORBOT_LOG_LEVEL"))
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            return value
+        if value.startswith(("postgres://", "postgresql://")):
+            return "postgresql+asyncpg://" + value.split("://", 1)[1]
+        if value.startswith("sqlite://"):
+            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        raise ValueError(
+            "DATABASE_URL must start with sqlite+aiosqlite:/// or postgresql+asyncpg://"
+        )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'mentorbot.db').resolve()}"
+
+    @property
+    def slack_configured(self) -> bool:
+        return self.slack_bot_token is not None and self.slack_app_token is not None
