@@ -1,0 +1,132 @@
+"""Shared fixtures: real SQLite files, a fresh PostgreSQL database per test, the real content."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import App, build_app
+from bot.core.clock import FixedClock, OffsetClock
+from bot.core.content import ContentSet, load_content
+from bot.core.db import create_engine, session_factory, upgrade
+from bot.core.services import ContentStore, Services
+from bot.platforms.console import ConsoleAdapter
+from bot.settings import DEFAULT_CONTENT_DIR, Settings
+
+POSTGRES_URL = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
+REQUIRE_POSTGRES = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
+START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
+
+
+@pytest.fixture(scope="session")
+def content() -> ContentSet:
+    return load_content(DEFAULT_CONTENT_DIR)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    """A PostgreSQL database of its own, dropped afterwards; skipped without a server."""
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("MENTORBOT_TEST_DATABASE_URL is not set but PostgreSQL is required")
+        pytest.skip("MENTORBOT_TEST_DATABASE_URL not set")
+    name = f"mentorbot_test_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request: pytest.FixtureRequest) -> str:
+    """Runs the test once on a SQLite file and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture
+async def services(
+    database_url: str, content: ContentSet, clock: FixedClock
+) -> AsyncIterator[Services]:
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    yield Services(
+        db=session_factory(engine),
+        content=ContentStore(content, DEFAULT_CONTENT_DIR),
+        clock=clock,
+    )
+    await engine.dispose()
+
+
+class ConsoleDriver:
+    """Types lines into the console adapter and returns what it printed since the last call."""
+
+    def __init__(self, app: App, clock: OffsetClock) -> None:
+        self.app = app
+        self.clock = clock
+        self.out = io.StringIO()
+        self.adapter = ConsoleAdapter(app.router, clock, io.StringIO(), self.out)
+        self._seen = 0
+
+    async def say(self, *lines: str) -> str:
+        for line in lines:
+            await self.adapter.handle(line)
+        printed = self.out.getvalue()[self._seen :]
+        self._seen = len(self.out.getvalue())
+        return printed
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'console.db'}",
+        MENTORBOT_CONTENT_DIR=DEFAULT_CONTENT_DIR,
+    )
+
+
+@pytest.fixture
+async def console(settings: Settings) -> AsyncIterator[ConsoleDriver]:
+    clock = OffsetClock(FixedClock(START))
+    app = await build_app(settings, clock)
+    yield ConsoleDriver(app, clock)
+    await app.close()
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No platform tokens or keys leak in from the developer's environment."""
+    for name in (
+        "DISCORD_TOKEN",
+        "SLACK_BOT_TOKEN",
+        "SLACK_APP_TOKEN",
+        "ANTHROPIC_API_KEY",
+        "DATABASE_URL",
+        "ANTHROPIC_BASE_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    yield
