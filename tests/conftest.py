@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import uuid
@@ -42,27 +43,32 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
 
 
+async def _admin(statement: str) -> None:
+    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
 @pytest.fixture
-async def postgres_url() -> AsyncIterator[str]:
+def postgres_url() -> Iterator[str]:
     """A PostgreSQL database of its own, dropped afterwards; skipped without a server."""
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
             pytest.fail("MENTORBOT_TEST_DATABASE_URL is not set but PostgreSQL is required")
         pytest.skip("MENTORBOT_TEST_DATABASE_URL not set")
     name = f"mentorbot_test_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
         yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
-        await admin.dispose()
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def database_url(request: pytest.FixtureRequest) -> str:
+def database_url(request: pytest.FixtureRequest) -> str:
     """Runs the test once on a SQLite file and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return request.getfixturevalue(name)

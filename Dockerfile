@@ -1,0 +1,23 @@
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    MENTORBOT_DATA_DIR=/data \
+    MENTORBOT_CONTENT_DIR=/app/content
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tzdata \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 mentorbot \
+    && mkdir -p /data && chown mentorbot:mentorbot /data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+RUN pip install .
+COPY content ./content
+
+USER mentorbot
+VOLUME ["/data"]
+CMD ["mentorbot", "run"]

@@ -1,0 +1,105 @@
+"""Content validation: the shipped set is valid, and every mistake names its file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.content import ContentError, ContentSet, load_content
+from bot.core.content.schema import MAX_BODY_CHARS
+from bot.settings import DEFAULT_CONTENT_DIR
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, target)
+    return target
+
+
+def _first_item(root: Path, path_id: str = "ai-engineer") -> Path:
+    return sorted((root / "paths" / path_id).glob("*.md"))[0]
+
+
+def _problems(root: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_content(root)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_shipped_content_is_valid(content: ContentSet):
+    """The content in the repository loads with the AI, ML and explorer paths."""
+    assert {"ai-engineer", "ml-engineer", "explorer"} <= set(content.paths)
+    assert list(content.paths)[-1] == "explorer"
+
+
+def test_broken_front_matter_names_file_and_line(copy: Path):
+    """A YAML syntax error reports the file and the line it is on."""
+    item = _first_item(copy)
+    lines = item.read_text().splitlines()
+    lines[3] = "day: [3"
+    item.write_text("\n".join(lines) + "\n")
+    problems = _problems(copy)
+    assert any(f"{item.name}:" in p and "YAML syntax error" in p for p in problems)
+    line = int(next(p for p in problems if "YAML" in p).split(":")[1])
+    assert 4 <= line <= 6
+
+
+def test_unknown_field_is_reported_on_its_line(copy: Path):
+    """A misspelt field is named, with the allowed fields, on the line where it stands."""
+    item = _first_item(copy)
+    text = item.read_text().replace("\nminutes:", "\nminuts:", 1)
+    item.write_text(text)
+    line = (
+        text.splitlines().index(next(x for x in text.splitlines() if x.startswith("minuts:"))) + 1
+    )
+    problems = _problems(copy)
+    assert f"{item.name}:{line}: unknown field 'minuts'" in "\n".join(problems)
+    assert any("missing required field 'minutes'" in p for p in problems)
+
+
+def test_wrong_value_says_what_is_allowed(copy: Path):
+    """A kind other than lesson or project is explained."""
+    item = _first_item(copy)
+    item.write_text(item.read_text().replace("kind: lesson", "kind: essay", 1))
+    assert any("kind:" in p and "'lesson' or 'project'" in p for p in _problems(copy))
+
+
+def test_body_over_the_limit_is_refused(copy: Path):
+    """A lesson body longer than the DM limit is reported with its length."""
+    item = _first_item(copy)
+    item.write_text(item.read_text() + "\n" + "x" * MAX_BODY_CHARS)
+    assert any("the limit is 3500" in p for p in _problems(copy))
+
+
+def test_missing_section_and_day_gap_are_reported(copy: Path):
+    """A lesson without 'Check yourself' and a gap in days are both reported."""
+    items = sorted((copy / "paths" / "ml-engineer").glob("*.md"))
+    items[0].write_text(items[0].read_text().replace("## Check yourself", "## Quiz"))
+    items[1].unlink()
+    problems = "\n".join(_problems(copy))
+    assert "missing section '## Check yourself'" in problems
+    assert "day 2 is missing" in problems
+
+
+def test_duplicate_ids_are_reported(copy: Path):
+    """Two items with the same id are both named."""
+    first, second = sorted((copy / "paths" / "ai-engineer").glob("*.md"))[:2]
+    first_id = next(x for x in first.read_text().splitlines() if x.startswith("id:"))
+    second_id = next(x for x in second.read_text().splitlines() if x.startswith("id:"))
+    second.write_text(second.read_text().replace(second_id, first_id, 1))
+    assert any("is already used by" in p for p in _problems(copy))
+
+
+def test_quiz_weights_must_name_real_paths(copy: Path):
+    """A quiz weight for a path that does not exist is an error."""
+    quiz = copy / "quiz.yaml"
+    quiz.write_text(quiz.read_text().replace("ai-engineer:", "ai-enginer:", 1))
+    assert any("unknown path 'ai-enginer'" in p for p in _problems(copy))
+
+
+def test_missing_directory_is_a_clear_error(tmp_path: Path):
+    """Pointing at a directory that does not exist says so."""
+    assert any("content directory not found" in p for p in _problems(tmp_path / "nope"))

@@ -1,0 +1,84 @@
+"""Database set-up: migrations, aware datetimes, SQLite pragmas."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import StatementError
+
+from bot.core.db import create_engine, revisions, session_factory, upgrade
+from bot.core.models import Member
+
+
+async def test_upgrade_reaches_head_and_is_repeatable(database_url: str):
+    """Migrations bring an empty database to the newest revision, and running again is a no-op."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade(engine)
+        await upgrade(engine)
+        current, head = await revisions(engine)
+        assert current == head is not None
+    finally:
+        await engine.dispose()
+
+
+async def test_datetimes_come_back_aware_in_utc(database_url: str):
+    """A datetime stored in any zone reads back as the same instant, tagged UTC."""
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    moment = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=2)))
+    try:
+        async with session_factory(engine)() as session:
+            session.add(
+                Member(
+                    platform="console",
+                    workspace_id="w",
+                    user_id="u",
+                    display_name="A",
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+            await session.commit()
+        async with session_factory(engine)() as session:
+            member = (await session.exec(Member.__table__.select())).first()
+        assert member.created_at == moment
+        assert member.created_at.tzinfo == UTC
+    finally:
+        await engine.dispose()
+
+
+async def test_naive_datetimes_are_refused(sqlite_url: str):
+    """Writing a naive datetime fails instead of storing an ambiguous time."""
+    engine = create_engine(sqlite_url)
+    await upgrade(engine)
+    naive = datetime(2026, 3, 2, 9, 0)  # noqa: DTZ001
+    try:
+        async with session_factory(engine)() as session:
+            session.add(
+                Member(
+                    platform="console",
+                    workspace_id="w",
+                    user_id="u",
+                    display_name="A",
+                    created_at=naive,
+                    updated_at=naive,
+                )
+            )
+            with pytest.raises(StatementError, match="naive datetime"):
+                await session.commit()
+    finally:
+        await engine.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_url: str):
+    """SQLite files use write-ahead logging and wait for locks instead of failing at once."""
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+            assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+    finally:
+        await engine.dispose()
