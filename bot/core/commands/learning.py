@@ -71,7 +71,16 @@ async def done(ctx: Context) -> None:
         lines.append("Next time, hand in a project with its link: `/mentor done <link>`.")
     if result.next is None:
         lines.append(f"That was the last item. You have finished the {path.title} path!")
-        await ctx.reply.send(Message(title="Well done", body="\n".join(lines)))
+        others = [p for p in content.paths.values() if p.id != path.id]
+        if others:
+            lines.append("Where next? Pick a path, or `/mentor join <path>` later.")
+        await ctx.reply.send(
+            Message(
+                title="Well done",
+                body="\n".join(lines),
+                choices=tuple(Choice(f"Join {p.title}", "join", p.id) for p in others),
+            )
+        )
         return
     lines.append(
         f"Next: day {result.next.day}, **{result.next.title}**. It arrives at your next scheduled "
