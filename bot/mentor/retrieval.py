@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -24,6 +25,8 @@ TITLE_WEIGHT, KEYWORD_WEIGHT, BODY_WEIGHT = 1.0, 0.5, 1.0
 # what to build. Ranking projects a little lower found the right lesson for one more question.
 PROJECT_PRIOR = 0.75
 MAX_QUERY_TERMS = 40
+COMMON_WORDS = 200
+MAX_REMEMBERED_WORDS = 50_000
 EXERCISES = frozenset({"Try it", "Check yourself", "Further reading"})
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#]*")
 # Words that match nearly every passage only cost time; BM25 would rank them near zero anyway.
@@ -164,25 +167,50 @@ class LessonIndex:
                 self.passages.append(passage)
         self._db.execute("INSERT INTO passage(passage) VALUES ('optimize')")
         self._db.commit()
+        # Counted once for the words most passages share, so the first questions are fast too.
+        self._frequency: dict[str, int] = {}
+        common: Counter[str] = Counter()
+        for passage in self.passages:
+            common.update(set(_WORD.findall(passage.text.lower())))
+        for word, _ in common.most_common(COMMON_WORDS):
+            self._passages_with(word)
 
     @classmethod
     def build(cls, content: ContentSet) -> LessonIndex:
         return cls((item, path) for path in content.paths.values() for item in path.items)
 
     def ranked(self, question: str, limit: int = 60) -> list[Passage]:
-        """Passages matching any of the question's words, best first."""
-        terms = query_terms(question)
+        """Passages matching any of the question's informative words, best first."""
+        terms = [t for t in query_terms(question) if self._informative(t)]
         if not terms or limit <= 0:
             return []
-        # bm25() is negative, better when lower: scaling a project's score towards zero ranks it
-        # below a lesson that matches as well.
         rows = self._db.execute(
-            "SELECT rowid FROM passage WHERE passage MATCH ? ORDER BY "
-            f"bm25(passage, 0, 0, {TITLE_WEIGHT}, {KEYWORD_WEIGHT}, {BODY_WEIGHT}) "
-            f"* (CASE project WHEN 1 THEN {PROJECT_PRIOR} ELSE 1.0 END) LIMIT ?",
+            "SELECT rowid, bm25(passage, 0, 0, "
+            f"{TITLE_WEIGHT}, {KEYWORD_WEIGHT}, {BODY_WEIGHT}) AS score "
+            "FROM passage WHERE passage MATCH ? ORDER BY score LIMIT ?",
             (" OR ".join(f'"{term}"' for term in terms), limit),
         ).fetchall()
-        return [self.passages[row[0]] for row in rows]
+        # bm25() is negative, better when lower: scaling a project's score towards zero ranks it
+        # below a lesson that matches as well. (Done here: in SQL it cost more than the search.)
+        passages = self.passages
+        rows.sort(key=lambda row: row[1] * (PROJECT_PRIOR if passages[row[0]].is_project else 1))
+        return [passages[row[0]] for row in rows]
+
+    def _informative(self, term: str) -> bool:
+        """False for a word in over half the passages: BM25 gives it no weight (FTS5 floors its
+        IDF), yet matching it would make SQLite score most of the index."""
+        return self._passages_with(term) * 2 <= len(self.passages)
+
+    def _passages_with(self, term: str) -> int:
+        """How many passages hold the word, counted by FTS5 itself (so "models" counts "model")."""
+        count = self._frequency.get(term)
+        if count is None:
+            count = self._db.execute(
+                "SELECT count(*) FROM passage WHERE passage MATCH ?", (f'"{term}"',)
+            ).fetchone()[0]
+            if len(self._frequency) < MAX_REMEMBERED_WORDS:
+                self._frequency[term] = count
+        return count
 
     def lessons(self, question: str, limit: int = 3) -> list[str]:
         """Ids of the lessons holding the best passages, best first, each once."""
