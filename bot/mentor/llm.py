@@ -59,6 +59,8 @@ class AnswerFailed(Exception):
         super().__init__(reason)
         self.reason = reason
         self.member_message = member_message
+        # What the member had already seen of the answer when it failed.
+        self.shown = ""
 
 
 class AnswerStream(Protocol):

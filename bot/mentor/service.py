@@ -18,7 +18,7 @@ from bot.core.db import SessionFactory
 from bot.core.enrollment import active_enrollment, current_item
 from bot.core.errors import UserError
 from bot.core.members import Caller, find_member, get_or_create_member
-from bot.core.messages import Choice, Message
+from bot.core.messages import Choice, Message, MessageRef
 from bot.core.models import Question
 from bot.core.services import ContentStore
 from bot.mentor.limits import Limits, limit_reached, usage_today, zone
@@ -113,36 +113,17 @@ class MentorService:
         prompt = build_prompt(question, passages, history, path, current, paths)
 
         ref = await reply.send(Message(title=TITLE, body=""))
-        raw, usage = "", Usage()
-        pace = _Pacer(self.pacing.edit_interval)
         try:
-            async with contextlib.aclosing(answers.stream(prompt)) as parts:
-                async for part in parts:
-                    if isinstance(part, Usage):
-                        usage = part
-                        continue
-                    raw += part
-                    reading = read_reply(raw)
-                    if not reading.pending and reading.text.strip() and pace.due():
-                        await reply.edit(ref, Message(title=TITLE, body=reading.text))
-            answer = read_reply(raw).text.strip()
-            if not answer:
-                raise AnswerFailed("empty", "Claude sent an empty answer. Please ask again.")
+            raw, usage = await self._stream(answers, prompt, reply, ref)
         except AnswerFailed as failure:
-            log.warning(
-                "question from member %s not answered (%s); tokens: %s",
-                member_id,
-                failure.reason,
-                usage,
-            )
-            await reply.edit(ref, _failed(read_reply(raw).text, failure, passages))
+            log.warning("question from member %s not answered (%s)", member_id, failure.reason)
+            await reply.edit(ref, _failed(failure.shown, failure, passages))
             return
-
         reading = read_reply(raw)
+        answer = reading.text.strip()
         sources = _sources(answer, prompt, content)
         offline = answers.model is None
         unsure = reading.unsure or (offline and not passages)
-        topic = reading.topic or (_topic_of(question) if unsure else None)
         row = Question(
             member_id=member_id,
             conversation_id=conversation,
@@ -155,28 +136,13 @@ class MentorService:
             cache_read_tokens=usage.cache_read_tokens,
             cache_write_tokens=usage.cache_write_tokens,
             unsure=unsure,
-            topic=topic,
+            topic=reading.topic or (_topic_of(question) if unsure else None),
             created_at=now,
         )
         async with self.db() as session, session.begin():
             session.add(row)
             await session.flush()
-            question_id = row.id
-        # Quoted answers cost nothing, so only Claude's are worth a line at INFO.
-        log.log(
-            logging.DEBUG if answers.model is None else logging.INFO,
-            "answer %s for member %s: model %s, input %d, output %d, cache read %d, "
-            "cache write %d tokens%s",
-            question_id,
-            member_id,
-            answers.model or "none (quoted lessons)",
-            usage.input_tokens,
-            usage.output_tokens,
-            usage.cache_read_tokens,
-            usage.cache_write_tokens,
-            f", unsure about {topic!r}" if unsure else "",
-        )
-        body = answer if offline else _with_sources(answer, sources)
+        _log_answer(row)
         left = self.limits.daily_quota - today.asked - (0 if offline else 1)
         footer = (
             "Quoted from your lessons"
@@ -188,15 +154,39 @@ class MentorService:
             ref,
             Message(
                 title=TITLE,
-                body=body,
+                body=answer if offline else _with_sources(answer, sources),
                 footer=footer + " · reply here to ask a follow-up",
                 choices=(
-                    Choice("👍 Helpful", "feedback", f"{question_id}:up"),
-                    Choice("👎 Not helpful", "feedback", f"{question_id}:down"),
+                    Choice("👍 Helpful", "feedback", f"{row.id}:up"),
+                    Choice("👎 Not helpful", "feedback", f"{row.id}:down"),
                 ),
                 follow_up=True,
             ),
         )
+
+    async def _stream(
+        self, answers: AnswerStream, prompt: Prompt, reply: Replier, ref: MessageRef
+    ) -> tuple[str, Usage]:
+        """The whole reply and its usage, editing `ref` as it grows; AnswerFailed carries the
+        text shown so far."""
+        raw, usage = "", Usage()
+        pace = _Pacer(self.pacing.edit_interval)
+        try:
+            async with contextlib.aclosing(answers.stream(prompt)) as parts:
+                async for part in parts:
+                    if isinstance(part, Usage):
+                        usage = part
+                        continue
+                    raw += part
+                    reading = read_reply(raw)
+                    if not reading.pending and reading.text.strip() and pace.due():
+                        await reply.edit(ref, Message(title=TITLE, body=reading.text))
+            if not read_reply(raw).text.strip():
+                raise AnswerFailed("empty", "Claude sent an empty answer. Please ask again.")
+        except AnswerFailed as failure:
+            failure.shown = read_reply(raw).text
+            raise
+        return raw, usage
 
     async def feedback(self, caller: Caller, value: str, reply: Replier) -> None:
         number, _, verdict = value.partition(":")
@@ -272,6 +262,23 @@ def _with_sources(answer: str, sources: list[Source]) -> str:
     cited = any(s.number is not None for s in sources)
     heading = "📚 From your lessons: " if cited else "📚 Related lessons: "
     return f"{answer}\n\n{heading}" + " · ".join(s.label for s in sources[:4])
+
+
+def _log_answer(row: Question) -> None:
+    # Quoted answers cost nothing, so only Claude's are worth a line at INFO.
+    log.log(
+        logging.DEBUG if row.model is None else logging.INFO,
+        "answer %s for member %s: model %s, input %d, output %d, cache read %d, "
+        "cache write %d tokens%s",
+        row.id,
+        row.member_id,
+        row.model or "none (quoted lessons)",
+        row.input_tokens,
+        row.output_tokens,
+        row.cache_read_tokens,
+        row.cache_write_tokens,
+        f", unsure about {row.topic!r}" if row.unsure else "",
+    )
 
 
 def _failed(shown: str, failure: AnswerFailed, passages: list[Passage]) -> Message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+import pytest
 from sqlmodel import select
 
 from bot.app import App
@@ -116,11 +117,12 @@ async def test_overloaded_then_recovered_answers_normally(claude: App, fake_api:
     assert len(await stored(claude)) == 1
 
 
-async def test_overloaded_after_every_retry_says_so_and_costs_nothing(
-    claude: App, fake_api: FakeAnthropic
+@pytest.mark.parametrize("status", [429, 529, 500])
+async def test_busy_after_every_retry_says_so_and_costs_nothing(
+    claude: App, fake_api: FakeAnthropic, status: int
 ):
-    """When retries run out the member reads why, and the question is not counted."""
-    fake_api.then(Reply(status=529), Reply(status=529))
+    """When retries run out on 429, 529 or 500 the member reads why; nothing is counted."""
+    fake_api.then(Reply(status=status), Reply(status=status))
     reply = await ask(claude, "What is an embedding?")
     assert "Claude is very busy right now" in reply.last.body
     assert "did not count" in reply.last.body and "Meanwhile" in reply.last.body
