@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
 
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
-    anthropic_model: str = Field("claude-haiku-4-5", validation_alias=_env("ANTHROPIC_MODEL"))
+    anthropic_model: str = Field("claude-haiku-5-5", validation_alias=_env("ANTHROPIC_MODEL"))
     anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))
     anthropic_max_retries: int = Field(
         2, ge=0, le=5, validation_alias=_env("ANTHROPIC_MAX_RETRIES")

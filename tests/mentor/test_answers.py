@@ -39,7 +39,7 @@ async def test_prompt_holds_instructions_outline_current_lesson_and_passages(
     assert last["role"] == "user" and JSON_QUESTION in last["content"]
     assert f'<passage id="1" lesson="{passages[0].lesson_title}"' in last["content"]
     assert passages[0].text in last["content"]
-    assert body["model"] == "claude-haiku-4-5" and body["stream"] is True
+    assert body["model"] == "claude-haiku-5-5" and body["stream"] is True
     assert request.headers["Authorization"] == "Bearer test-key"
 
 
@@ -68,7 +68,7 @@ async def test_answer_cites_lessons_by_title_and_day_and_stores_tokens(
     assert row.citations == [first.item_id]
     assert (row.input_tokens, row.output_tokens) == (1200, 40)
     assert (row.cache_read_tokens, row.cache_write_tokens) == (0, 900)
-    assert row.model == "claude-haiku-4-5" and row.answer.startswith("Describe the shape")
+    assert row.model == "claude-haiku-5-5" and row.answer.startswith("Describe the shape")
 
 
 async def test_answer_grows_by_edits_of_one_message(claude: App, fake_api: FakeAnthropic):

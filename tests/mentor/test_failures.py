@@ -40,3 +40,18 @@ async def test_server_that_is_down_gives_a_clear_message(claude, fake_api: FakeA
     await fake_api.close()
     reply = await ask(claude, QUESTION)
     assert "could not reach Claude" in reply.last.body
+
+
+async def test_model_comes_from_the_settings(clean_env, tmp_path, fake_api: FakeAnthropic, clock):
+    """ANTHROPIC_MODEL picks the model the request names and the stored answer records."""
+    from bot.app import build_app
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'mentor.db'}"
+    settings = claude_settings(url, fake_api.base_url, ANTHROPIC_MODEL="claude-sonnet-5-5")
+    app = await build_app(settings, clock)
+    try:
+        reply = await ask(app, QUESTION)
+    finally:
+        await app.close()
+    assert fake_api.requests[0].body["model"] == "claude-sonnet-5-5"
+    assert reply.last.choices
