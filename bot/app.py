@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -16,6 +16,9 @@ from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.services import ContentStore, Services
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.mentor import MentorService
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,7 @@ async def build_app(settings: Settings, clock: Clock) -> App:
     return app
 
 
-def build_mentor(settings: Settings, services: Services):
+def build_mentor(settings: Settings, services: Services) -> MentorService:
     """The mentor: Claude when ANTHROPIC_API_KEY is set, quoted lesson passages otherwise."""
     from bot.mentor import Limits, MentorService, Pacing
 
