@@ -9,9 +9,10 @@ import pytest
 from sqlmodel import select
 
 from bot.app import App
+from bot.core.members import Caller
 from bot.core.models import Question
 from bot.mentor.fake_anthropic import FakeAnthropic, Reply
-from tests.mentor.conftest import ADA, ask, join
+from tests.mentor.conftest import ADA, Recorder, ask, join
 
 JSON_QUESTION = "How do I make the model return JSON my code can parse?"
 
@@ -99,9 +100,7 @@ async def test_unsure_marker_is_hidden_and_counted_by_topic(claude: App, fake_ap
     assert "kubernetes operators: 1" in report
 
 
-async def ask_admin(app: App, caller) -> str:
-    from tests.mentor.conftest import Recorder
-
+async def ask_admin(app: App, caller: Caller) -> str:
     reply = Recorder()
     await app.router.command(caller, "mentor-admin", "questions", "", reply)
     return reply.last.body

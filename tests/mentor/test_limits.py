@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.core.clock import FixedClock
 from bot.mentor.fake_anthropic import FakeAnthropic
-from tests.mentor.conftest import Recorder, ask
+from tests.mentor.conftest import ADA, BOB, Recorder, ask
 
 QUESTION = "What is an embedding?"
 
@@ -16,8 +16,6 @@ async def test_quota_reached_says_when_it_resets_in_the_members_zone(
 ):
     """The third question of a two-a-day member is quoted from lessons, with the reset time."""
     app = await make_claude(MENTORBOT_ASK_DAILY_QUOTA=2)
-    from tests.mentor.conftest import ADA
-
     await app.router.command(ADA, "mentor", "schedule", "09:00 Europe/Berlin", Recorder())
     for _ in range(2):
         assert (await ask(app, QUESTION)).last.choices
@@ -37,8 +35,6 @@ async def test_community_budget_reached_says_it_resets_at_midnight_utc(
     """Once today's tokens pass the budget, answers are quoted until midnight UTC."""
     # Each fake answer uses 2,140 tokens, so the second one passes a 3,000 budget.
     app = await make_claude(MENTORBOT_ASK_DAILY_TOKEN_BUDGET=3000)
-    from tests.mentor.conftest import BOB
-
     await ask(app, QUESTION)
     await ask(app, QUESTION, BOB)
     limited = (await ask(app, QUESTION)).last.body

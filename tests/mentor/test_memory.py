@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.core.clock import FixedClock
+from bot.core.messages import Action, Choice
 from bot.mentor.fake_anthropic import FakeAnthropic, Reply
 from tests.mentor.conftest import ADA, BOB, Recorder, ask
 
@@ -65,7 +66,5 @@ async def test_feedback_is_stored_and_only_the_asker_can_give_it(make_claude):
     assert "👍 1 · 👎 0" in report.last.body
 
 
-def _action(choice):
-    from bot.core.messages import Action
-
+def _action(choice: Choice) -> Action:
     return Action(choice.action, choice.value)
