@@ -34,7 +34,7 @@ validate: $(INSTALLED)
 	$(BIN)/mentorbot content validate content
 
 bench: $(INSTALLED)
-	$(BIN)/python -m bot.bench
+	$(BIN)/python -m bot.bench.mentor
 
 clean:
 	rm -rf $(VENV) .pytest_cache

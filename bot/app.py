@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -15,6 +16,9 @@ from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.services import ContentStore, Services
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.mentor import MentorService
 
 log = logging.getLogger(__name__)
 
@@ -27,8 +31,11 @@ class App:
     services: Services
     router: Router
     notes: list[str] = field(default_factory=list)
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:
+        for close in self.closers:
+            await close()
         await self.engine.dispose()
 
 
@@ -47,7 +54,41 @@ async def build_app(settings: Settings, clock: Clock) -> App:
         clock=clock,
         default_timezone=settings.default_timezone,
     )
-    return App(engine, services, Router(services, build_commands(), build_actions()))
+    mentor = build_mentor(settings, services)
+    services.mentor = mentor
+    app = App(engine, services, Router(services, build_commands(), build_actions()))
+    app.closers.append(mentor.aclose)
+    return app
+
+
+def build_mentor(settings: Settings, services: Services) -> MentorService:
+    """The mentor: Claude when ANTHROPIC_API_KEY is set, quoted lesson passages otherwise."""
+    from bot.mentor import Limits, MentorService, Pacing
+
+    answers = None
+    if settings.anthropic_api_key is not None:
+        # Imported only here: the SDK takes over a second to import.
+        from bot.mentor.llm import AnthropicOptions, create_anthropic
+
+        answers = create_anthropic(
+            AnthropicOptions(
+                api_key=settings.anthropic_api_key.get_secret_value(),
+                model=settings.anthropic_model,
+                base_url=settings.anthropic_base_url,
+                max_retries=settings.anthropic_max_retries,
+                first_token_timeout=settings.ask_first_token_timeout,
+                answer_timeout=settings.ask_answer_timeout,
+            )
+        )
+    return MentorService(
+        db=services.db,
+        content=services.content,
+        clock=services.clock,
+        answers=answers,
+        limits=Limits(settings.ask_daily_quota, settings.ask_daily_token_budget),
+        pacing=Pacing(settings.ask_edit_interval),
+        default_timezone=settings.default_timezone,
+    )
 
 
 def select_platforms(settings: Settings, requested: str | None) -> tuple[list[str], list[str]]:

@@ -36,6 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "directory", nargs="?", type=Path, help="defaults to MENTORBOT_CONTENT_DIR"
     )
+
+    evaluate = commands.add_parser("eval", help="measure the mentor")
+    eval_commands = evaluate.add_subparsers(dest="eval_command", required=True, metavar="ACTION")
+    retrieval = eval_commands.add_parser(
+        "retrieval", help="share of learner questions whose lesson is retrieved in the top 3"
+    )
+    retrieval.add_argument(
+        "--questions", type=Path, help="a YAML file of questions (default: the shipped set)"
+    )
     return parser
 
 
@@ -57,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command == "content":
         return _validate(args.directory or settings.content_dir)
+    if args.command == "eval":
+        return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
     return _run(settings, args.platform)
@@ -73,6 +84,20 @@ def _validate(directory: Path) -> int:
         print(f"\n{len(error.problems)} problem(s) found; fix them and run this again.")
         return 1
     print(f"{directory}: valid\n{content.summary()}")
+    return 0
+
+
+def _eval_retrieval(directory: Path, questions: Path | None) -> int:
+    from bot.core.content import ContentError, load_content
+    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_cases
+
+    try:
+        content = load_content(directory)
+    except ContentError as error:
+        print(f"the content in {directory} has problems; run `mentorbot content validate`")
+        print(f"{len(error.problems)} problem(s), the first: {error.problems[0]}")
+        return 2
+    print(describe(evaluate(content, load_cases(questions or QUESTIONS_FILE))))
     return 0
 
 

@@ -30,8 +30,26 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
 
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
-    anthropic_model: str = Field("claude-haiku-4-5", validation_alias=_env("ANTHROPIC_MODEL"))
+    anthropic_model: str = Field("claude-haiku-5-5", validation_alias=_env("ANTHROPIC_MODEL"))
     anthropic_base_url: str | None = Field(None, validation_alias=_env("ANTHROPIC_BASE_URL"))
+    anthropic_max_retries: int = Field(
+        2, ge=0, le=5, validation_alias=_env("ANTHROPIC_MAX_RETRIES")
+    )
+    # The mentor: questions per member per day, tokens per community per day, and how long a
+    # member may wait (retries included) before hearing an answer's first words or a failure.
+    ask_daily_quota: int = Field(20, ge=0, validation_alias=_env("MENTORBOT_ASK_DAILY_QUOTA"))
+    ask_daily_token_budget: int = Field(
+        1_000_000, ge=0, validation_alias=_env("MENTORBOT_ASK_DAILY_TOKEN_BUDGET")
+    )
+    ask_first_token_timeout: float = Field(
+        12.0, gt=0, le=60, validation_alias=_env("MENTORBOT_ASK_FIRST_TOKEN_TIMEOUT")
+    )
+    ask_answer_timeout: float = Field(
+        60.0, gt=0, le=600, validation_alias=_env("MENTORBOT_ASK_ANSWER_TIMEOUT")
+    )
+    ask_edit_interval: float = Field(
+        1.0, ge=0, le=10, validation_alias=_env("MENTORBOT_ASK_EDIT_INTERVAL")
+    )
 
     database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
     data_dir: Path = Field(Path("data"), validation_alias=_env("MENTORBOT_DATA_DIR"))

@@ -35,6 +35,9 @@ class Message:
     private: bool = False
     # Many choices read better as a dropdown (Discord select, Slack static_select).
     as_select: bool = False
+    # A plain reply after this message (in its thread or DM, or the console's next line)
+    # continues the conversation as a follow-up `/mentor ask`.
+    follow_up: bool = False
 
     def with_body(self, body: str) -> Message:
         return replace(self, body=body)

@@ -73,6 +73,13 @@ def build_commands() -> list[Command]:
             moderator=True,
         ),
         Command(ADMIN, "stats", "members, paths and completions", admin.stats, moderator=True),
+        Command(
+            ADMIN,
+            "questions",
+            "mentor usage, feedback and the topics it was unsure about",
+            ask.questions,
+            moderator=True,
+        ),
     ]
     return commands
 
@@ -86,4 +93,5 @@ def build_actions() -> dict[str, Handler]:
         "today": learning.today,
         "done": learning.done,
         "forget": account.forget_confirmed,
+        "feedback": ask.feedback,
     }

@@ -8,6 +8,7 @@ from bot.core.commands.base import Command, Context, Handler, Replier
 from bot.core.errors import UserError
 from bot.core.members import Caller
 from bot.core.messages import Action, Message
+from bot.core.safety import guarded
 from bot.core.services import Services
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ class Router:
 
     async def text(self, caller: Caller, line: str, reply: Replier) -> None:
         """A typed command line such as `/mentor schedule 07:30 Europe/Berlin`."""
+        reply = guarded(reply)
         head, _, rest = line.strip().partition(" ")
         group = head.removeprefix("/")
         name, _, args = rest.strip().partition(" ")
@@ -40,6 +42,7 @@ class Router:
     async def command(
         self, caller: Caller, group: str, name: str, args: str, reply: Replier
     ) -> None:
+        reply = guarded(reply)
         command = self.find(group, name.lower())
         if command is None:
             await reply.send(self._unknown(group, name))
@@ -53,6 +56,7 @@ class Router:
         await self._run(command.handler, caller, args, reply, f"/{group} {name}", usage)
 
     async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
+        reply = guarded(reply)
         handler = self._actions.get(action.action)
         if handler is None:
             log.warning("unknown action %r from %s", action.action, caller.platform)

@@ -16,7 +16,7 @@ from bot.core.clock import OffsetClock
 from bot.core.commands import Router
 from bot.core.members import Caller
 from bot.core.messages import Action, Choice, Message, MessageRef
-from bot.platforms.console.render import render
+from bot.platforms.console.render import render, render_extras
 
 PLATFORM = "console"
 WAIT_USAGE = "/wait <duration>, for example /wait 1d, /wait 6h or /wait 1d12h"
@@ -40,31 +40,62 @@ class ConsoleReplier:
     def __init__(self, out: TextIO) -> None:
         self._out = out
         self._count = 0
-        self._printed: dict[str, str] = {}
+        self._printed: dict[str, Message] = {}
+        # An answer streaming in leaves its line open; whatever is printed next starts below it.
+        self._open_line = False
         self.choices: tuple[Choice, ...] = ()
+        # The last message invites a follow-up: a plain typed line continues the conversation.
+        self.conversation_open = False
 
     async def send(self, message: Message) -> MessageRef:
         self._count += 1
         ref = MessageRef(PLATFORM, "console", str(self._count))
-        self._printed[ref.message_id] = message.body
-        if message.choices:
-            self.choices = message.choices
-        self.write(render(message))
+        self._printed[ref.message_id] = message
+        self._remember(message)
+        if not message.body and not message.choices and not message.footer:
+            # The start of an answer that will grow by edits: print its title and wait for text.
+            self._close_line()
+            self._out.write(f"== {message.title} ==\n" if message.title else "")
+            self._out.flush()
+            self._open_line = True
+        else:
+            self.write(render(message))
         return ref
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
-        before = self._printed.get(ref.message_id, "")
-        self._printed[ref.message_id] = message.body
-        if message.body.startswith(before):
-            # A growing answer: print only what is new, as it arrives.
-            self._out.write(message.body[len(before) :])
-            self._out.flush()
-        else:
+        before = self._printed.get(ref.message_id, Message(body=""))
+        self._printed[ref.message_id] = message
+        self._remember(message)
+        if not message.body.startswith(before.body):
             self.write(render(message))
+            return
+        # A growing answer: print only what is new, as it arrives.
+        self._out.write(message.body[len(before.body) :])
+        self._open_line = True
+        if (message.choices, message.footer) != (before.choices, before.footer):
+            self._out.write("\n" + render_extras(message))
+            self._close_line()
+        self._out.flush()
+
+    def prompt(self, text: str) -> None:
+        self._close_line()
+        self._out.write(text)
+        self._out.flush()
 
     def write(self, text: str) -> None:
+        self._close_line()
         self._out.write(text + "\n\n")
         self._out.flush()
+
+    def _close_line(self) -> None:
+        if self._open_line:
+            self._out.write("\n\n")
+            self._open_line = False
+
+    def _remember(self, message: Message) -> None:
+        if message.choices:
+            self.choices = message.choices
+        self.conversation_open = message.follow_up
 
 
 class ConsoleAdapter:
@@ -100,8 +131,7 @@ class ConsoleAdapter:
         )
         while True:
             if self.interactive:
-                self.replier._out.write("> ")
-                self.replier._out.flush()
+                self.replier.prompt("> ")
             line = await asyncio.to_thread(self.stdin.readline)
             if not line:
                 return 0
@@ -120,10 +150,13 @@ class ConsoleAdapter:
             await self._wait(line.partition(" ")[2])
         elif line.startswith("/"):
             await self.router.text(self.caller, line, self.replier)
+        elif self.replier.conversation_open:
+            # Right after an answer, a plain line is a follow-up in the same conversation.
+            await self.router.command(self.caller, "mentor", "ask", line, self.replier)
         else:
             self.replier.write(
-                "Commands start with a slash, for example /mentor help. "
-                "Type the number of an option to pick it."
+                "Commands start with a slash, for example /mentor help, and questions go after "
+                "/mentor ask. Type the number of an option to pick it."
             )
         return True
 

@@ -10,8 +10,15 @@ def render(message: Message, first_number: int = 1) -> str:
     if message.title:
         parts.append(f"== {message.title} ==")
     parts.append(message.body)
-    for offset, choice in enumerate(message.choices):
-        parts.append(f"  [{first_number + offset}] {choice.label}")
+    extras = render_extras(message, first_number)
+    if extras:
+        parts.append(extras)
+    return "\n".join(parts)
+
+
+def render_extras(message: Message, first_number: int = 1) -> str:
+    """The numbered choices and the footer: what follows the body."""
+    parts = [f"  [{first_number + n}] {choice.label}" for n, choice in enumerate(message.choices)]
     if message.footer:
         parts.append(f"-- {message.footer}")
     return "\n".join(parts)

@@ -1,0 +1,311 @@
+"""Asking the mentor: find the lessons, build the prompt, stream the answer, keep the exchange."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.clock import Clock
+from bot.core.commands.base import Replier
+from bot.core.content import ContentSet, Item
+from bot.core.db import SessionFactory
+from bot.core.enrollment import active_enrollment, current_item
+from bot.core.errors import UserError
+from bot.core.members import Caller, find_member, get_or_create_member
+from bot.core.messages import Choice, Message, MessageRef
+from bot.core.models import Question
+from bot.core.services import ContentStore
+from bot.mentor.limits import Limits, limit_reached, usage_today, zone
+from bot.mentor.llm import AnswerFailed, AnswerStream, Usage
+from bot.mentor.offline import OfflineAnswers
+from bot.mentor.prompt import Prompt, Turn, build_prompt, cited_numbers, read_reply, strip_citations
+from bot.mentor.report import report
+from bot.mentor.retrieval import LessonIndex, Passage, query_terms
+
+log = logging.getLogger(__name__)
+
+TITLE = "Mentor"
+# Follow-ups carry this many earlier exchanges of the same conversation, if recent enough.
+MEMORY_TURNS = 3
+MEMORY_WINDOW = timedelta(hours=12)
+NOT_COUNTED = "This question did not count towards your questions for today."
+
+
+@dataclass(frozen=True)
+class Pacing:
+    # Discord and Slack rate-limit edits; about one a second reads as a growing answer.
+    edit_interval: float = 1.0
+
+
+@dataclass(frozen=True)
+class Source:
+    number: int | None
+    item: Item
+    path_title: str
+
+    @property
+    def label(self) -> str:
+        ref = f"[{self.number}] " if self.number is not None else ""
+        return f"{ref}**{self.item.title}** ({self.path_title}, day {self.item.day})"
+
+
+class MentorService:
+    """The `Mentor` the core calls; answers with Claude when a key is set, else with quotes."""
+
+    def __init__(
+        self,
+        db: SessionFactory,
+        content: ContentStore,
+        clock: Clock,
+        answers: AnswerStream | None,
+        limits: Limits | None = None,
+        pacing: Pacing | None = None,
+        default_timezone: str = "UTC",
+    ) -> None:
+        self.db = db
+        self.content = content
+        self.clock = clock
+        self.answers = answers or OfflineAnswers()
+        self.limits = limits or Limits()
+        self.pacing = pacing or Pacing()
+        self.default_timezone = default_timezone
+        self._indexed: ContentSet | None = None
+        self._index: LessonIndex | None = None
+        self.index()
+
+    def index(self) -> LessonIndex:
+        """The index of the content in use, rebuilt when new content is published."""
+        content = self.content.current
+        if self._index is None or self._indexed is not content:
+            if self._index is not None:
+                self._index.close()
+            self._index, self._indexed = LessonIndex.build(content), content
+        return self._index
+
+    async def ask(self, caller: Caller, question: str, reply: Replier) -> None:
+        now = self.clock.now()
+        conversation = conversation_of(caller)
+        content = self.content.current
+        async with self.db() as session, session.begin():
+            member = await get_or_create_member(session, caller, self.clock, self.default_timezone)
+            enrollment = await active_enrollment(session, member)
+            member_zone = zone(member.timezone)
+            today = await usage_today(session, member.id, member_zone, now)
+            history = await _history(session, member.id, conversation, now)
+            member_id, zone_name = member.id, member.timezone
+        path = content.path(enrollment.path_id) if enrollment else None
+        current = current_item(content, enrollment) if enrollment else None
+        # A follow-up such as "and for images?" means little alone: search with the last question.
+        query = f"{question} {history[-1].question}" if history else question
+        passages = self.index().search(query)
+        answers = self.answers
+        if answers.model is not None:
+            limited = limit_reached(self.limits, today, member_zone, zone_name, now)
+            if limited:
+                answers = OfflineAnswers(lead=limited, tail=None)
+        paths = list(content.paths.values())
+        prompt = build_prompt(question, passages, history, path, current, paths)
+
+        ref = await reply.send(Message(title=TITLE, body=""))
+        try:
+            raw, usage = await self._stream(answers, prompt, reply, ref)
+        except AnswerFailed as failure:
+            log.warning("question from member %s not answered (%s)", member_id, failure.reason)
+            await reply.edit(ref, _failed(failure.shown, failure, passages))
+            return
+        reading = read_reply(raw)
+        answer = reading.text.strip()
+        sources = _sources(answer, prompt, content)
+        offline = answers.model is None
+        unsure = reading.unsure or (offline and not passages)
+        row = Question(
+            member_id=member_id,
+            conversation_id=conversation,
+            question=question,
+            answer=answer,
+            citations=[s.item.id for s in sources],
+            model=answers.model,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
+            unsure=unsure,
+            topic=reading.topic or (_topic_of(question) if unsure else None),
+            created_at=now,
+        )
+        async with self.db() as session, session.begin():
+            session.add(row)
+            await session.flush()
+        _log_answer(row)
+        left = self.limits.daily_quota - today.asked - (0 if offline else 1)
+        footer = (
+            "Quoted from your lessons"
+            if offline
+            else f"Answered by Claude from your lessons · {max(left, 0)} of "
+            f"{self.limits.daily_quota} questions left today"
+        )
+        await reply.edit(
+            ref,
+            Message(
+                title=TITLE,
+                body=answer if offline else _with_sources(answer, sources),
+                footer=footer + " · reply here to ask a follow-up",
+                choices=(
+                    Choice("👍 Helpful", "feedback", f"{row.id}:up"),
+                    Choice("👎 Not helpful", "feedback", f"{row.id}:down"),
+                ),
+                follow_up=True,
+            ),
+        )
+
+    async def _stream(
+        self, answers: AnswerStream, prompt: Prompt, reply: Replier, ref: MessageRef
+    ) -> tuple[str, Usage]:
+        """The whole reply and its usage, editing `ref` as it grows; AnswerFailed carries the
+        text shown so far."""
+        raw, usage = "", Usage()
+        pace = _Pacer(self.pacing.edit_interval)
+        try:
+            async with contextlib.aclosing(answers.stream(prompt)) as parts:
+                async for part in parts:
+                    if isinstance(part, Usage):
+                        usage = part
+                        continue
+                    raw += part
+                    reading = read_reply(raw)
+                    if not reading.pending and reading.text.strip() and pace.due():
+                        await reply.edit(ref, Message(title=TITLE, body=reading.text))
+            if not read_reply(raw).text.strip():
+                raise AnswerFailed("empty", "Claude sent an empty answer. Please ask again.")
+        except AnswerFailed as failure:
+            failure.shown = read_reply(raw).text
+            raise
+        return raw, usage
+
+    async def feedback(self, caller: Caller, value: str, reply: Replier) -> None:
+        number, _, verdict = value.partition(":")
+        if not number.isdigit() or verdict not in ("up", "down"):
+            raise UserError("That button is no longer valid. Ask again with `/mentor ask`.")
+        async with self.db() as session, session.begin():
+            member = await find_member(session, caller)
+            row = await session.get(Question, int(number))
+            if row is None or member is None or row.member_id != member.id:
+                raise UserError("Only the member who asked can rate an answer.")
+            row.feedback = 1 if verdict == "up" else -1
+            session.add(row)
+        thanks = "Glad it helped!" if verdict == "up" else "Thanks: that helps improve the lessons."
+        await reply.send(Message(body=thanks, private=True, follow_up=True))
+
+    async def report(self) -> Message:
+        async with self.db() as session:
+            return await report(session, self.clock.now(), self.limits, self.answers.model)
+
+    async def aclose(self) -> None:
+        await self.answers.aclose()
+        if self._index is not None:
+            self._index.close()
+
+
+def conversation_of(caller: Caller) -> str:
+    """Where follow-ups belong: the platform's thread or DM, else the member's own line."""
+    return caller.conversation_id or f"{caller.platform}:{caller.workspace_id}:{caller.user_id}"
+
+
+async def _history(
+    session: AsyncSession, member_id: int, conversation: str, now: datetime
+) -> list[Turn]:
+    """This member's recent exchanges in this conversation: never another member's."""
+    rows = await session.exec(
+        select(Question)
+        .where(
+            Question.member_id == member_id,
+            Question.conversation_id == conversation,
+            Question.model.is_not(None),
+            Question.created_at >= now - MEMORY_WINDOW,
+        )
+        .order_by(Question.created_at.desc(), Question.id.desc())
+        .limit(MEMORY_TURNS)
+    )
+    turns = [Turn(r.question, strip_citations(r.answer)) for r in rows.all()]
+    return [t for t in reversed(turns) if t.answer]
+
+
+def _sources(answer: str, prompt: Prompt, content: ContentSet) -> list[Source]:
+    """The lessons the answer cites; quoted answers cite every lesson they quote."""
+    found: dict[str, Source] = {}
+    numbers = cited_numbers(answer)
+    for number in numbers:
+        if number == 0 and prompt.current is not None and prompt.path is not None:
+            found.setdefault(prompt.current.id, Source(0, prompt.current, prompt.path.title))
+        elif 1 <= number <= len(prompt.passages):
+            passage = prompt.passages[number - 1]
+            item = content.item(passage.item_id)
+            if item is not None:
+                found.setdefault(item.id, Source(number, item, passage.path_title))
+    if not numbers:
+        for passage in prompt.passages:
+            item = content.item(passage.item_id)
+            if item is not None:
+                found.setdefault(item.id, Source(None, item, passage.path_title))
+    return list(found.values())
+
+
+def _with_sources(answer: str, sources: list[Source]) -> str:
+    if not sources:
+        return answer
+    cited = any(s.number is not None for s in sources)
+    heading = "📚 From your lessons: " if cited else "📚 Related lessons: "
+    return f"{answer}\n\n{heading}" + " · ".join(s.label for s in sources[:4])
+
+
+def _log_answer(row: Question) -> None:
+    # Quoted answers cost nothing, so only Claude's are worth a line at INFO.
+    log.log(
+        logging.DEBUG if row.model is None else logging.INFO,
+        "answer %s for member %s: model %s, input %d, output %d, cache read %d, "
+        "cache write %d tokens%s",
+        row.id,
+        row.member_id,
+        row.model or "none (quoted lessons)",
+        row.input_tokens,
+        row.output_tokens,
+        row.cache_read_tokens,
+        row.cache_write_tokens,
+        f", unsure about {row.topic!r}" if row.unsure else "",
+    )
+
+
+def _failed(shown: str, failure: AnswerFailed, passages: list[Passage]) -> Message:
+    lines = [shown.strip()] if shown.strip() else []
+    lines.append(f"⚠️ {failure.member_message} {NOT_COUNTED}")
+    lessons = {p.item_id: p.label for p in passages}
+    if lessons:
+        lines.append("Meanwhile, these lessons look relevant: " + " · ".join(lessons.values()))
+    return Message(title=TITLE, body="\n\n".join(lines), follow_up=True)
+
+
+def _topic_of(question: str) -> str:
+    """A coverage gap's topic when the model named none: the question's first few words."""
+    words = query_terms(question)[:3]
+    return " ".join(words)[:64] if words else "general"
+
+
+class _Pacer:
+    """Says when the next edit is due: the first at once, then one per interval."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.last: float | None = None
+
+    def due(self) -> bool:
+        now = asyncio.get_running_loop().time()
+        if self.last is None or now - self.last >= self.interval:
+            self.last = now
+            return True
+        return False
