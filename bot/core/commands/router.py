@@ -33,7 +33,6 @@ class Router:
 
     async def text(self, caller: Caller, line: str, reply: Replier) -> None:
         """A typed command line such as `/mentor schedule 07:30 Europe/Berlin`."""
-        reply = guarded(reply)
         head, _, rest = line.strip().partition(" ")
         group = head.removeprefix("/")
         name, _, args = rest.strip().partition(" ")
