@@ -6,6 +6,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,11 +15,14 @@ from bot.core.clock import Clock, OffsetClock
 from bot.core.commands import Router, build_actions, build_commands
 from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
+from bot.core.delivery.dispatcher import Dispatcher, pass_time
+from bot.core.process_lock import AlreadyRunning, lock_sqlite
 from bot.core.services import ContentStore, Services
 from bot.settings import Settings
 
 if TYPE_CHECKING:
     from bot.mentor import MentorService
+    from bot.platforms.console import ConsoleAdapter
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +34,7 @@ class App:
     engine: AsyncEngine
     services: Services
     router: Router
+    dispatcher: Dispatcher
     notes: list[str] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
@@ -56,7 +61,8 @@ async def build_app(settings: Settings, clock: Clock) -> App:
     )
     mentor = build_mentor(settings, services)
     services.mentor = mentor
-    app = App(engine, services, Router(services, build_commands(), build_actions()))
+    dispatcher = Dispatcher(engine, services.content, clock, pacing_limit=settings.pacing_limit)
+    app = App(engine, services, Router(services, build_commands(), build_actions()), dispatcher)
     app.closers.append(mentor.aclose)
     return app
 
@@ -89,6 +95,40 @@ def build_mentor(settings: Settings, services: Services) -> MentorService:
         pacing=Pacing(settings.ask_edit_interval),
         default_timezone=settings.default_timezone,
     )
+
+
+def console_adapter(
+    app: App, clock: OffsetClock, stdin: TextIO, stdout: TextIO, *, interactive: bool = False
+) -> ConsoleAdapter:
+    """The console with its DMs: they print in line, and `/wait` sends what falls due."""
+    from bot.platforms.console import ConsoleAdapter, ConsoleMessenger
+
+    async def wait(delta) -> None:
+        await pass_time(app.dispatcher, clock, delta)
+
+    adapter = ConsoleAdapter(
+        app.router, clock, stdin, stdout, pass_time=wait, interactive=interactive
+    )
+    app.dispatcher.add_messenger(CONSOLE, ConsoleMessenger(adapter.replier.write, clock))
+    return adapter
+
+
+def start_scheduler(app: App, settings: Settings):
+    """APScheduler runs the delivery tick in this event loop; the first one at once (catch-up)."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(
+        app.dispatcher.tick_logged,
+        "interval",
+        seconds=settings.delivery_tick_seconds,
+        next_run_time=datetime.now(UTC),
+        id="delivery-tick",
+        max_instances=1,
+        coalesce=True,
+    )
+    scheduler.start()
+    return scheduler
 
 
 def select_platforms(settings: Settings, requested: str | None) -> tuple[list[str], list[str]]:
@@ -129,15 +169,26 @@ async def run(
             file=sys.stderr,
         )
         return 2
-    clock = OffsetClock()
-    app = await build_app(settings, clock)
     try:
-        from bot.platforms.console import ConsoleAdapter
-
-        stdin = stdin or sys.stdin
-        adapter = ConsoleAdapter(
-            app.router, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
-        )
-        return await adapter.run()
+        lock = lock_sqlite(settings.resolved_database_url)
+    except AlreadyRunning as error:
+        print(f"mentorbot: {error}", file=sys.stderr)
+        return 2
+    try:
+        clock = OffsetClock()
+        app = await build_app(settings, clock)
+        try:
+            stdin = stdin or sys.stdin
+            adapter = console_adapter(
+                app, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
+            )
+            scheduler = start_scheduler(app, settings)
+            try:
+                return await adapter.run()
+            finally:
+                scheduler.shutdown(wait=False)
+        finally:
+            await app.close()
     finally:
-        await app.close()
+        if lock is not None:
+            lock.release()

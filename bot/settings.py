@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, validation_alias=_env("MENTORBOT_CONTENT_DIR"))
     default_timezone: str = Field("UTC", validation_alias=_env("MENTORBOT_DEFAULT_TIMEZONE"))
     log_level: str = Field("INFO", validation_alias=_env("MENTORBOT_LOG_LEVEL"))
+    # How often the delivery tick looks for due lessons; a DM goes out at most this late.
+    delivery_tick_seconds: float = Field(
+        30.0, gt=0, le=3600, validation_alias=_env("MENTORBOT_DELIVERY_TICK_SECONDS")
+    )
+    # Items sent and not marked done before the path is held and a nudge goes out instead.
+    pacing_limit: int = Field(3, ge=1, le=100, validation_alias=_env("MENTORBOT_PACING_LIMIT"))
 
     @field_validator("database_url")
     @classmethod

@@ -15,12 +15,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import App, build_app
+from bot.app import App, build_app, console_adapter
 from bot.core.clock import FixedClock, OffsetClock
 from bot.core.content import ContentSet, load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.services import ContentStore, Services
-from bot.platforms.console import ConsoleAdapter
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
 
 POSTGRES_URL = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
@@ -95,7 +94,7 @@ class ConsoleDriver:
         self.app = app
         self.clock = clock
         self.out = io.StringIO()
-        self.adapter = ConsoleAdapter(app.router, clock, io.StringIO(), self.out)
+        self.adapter = console_adapter(app, clock, io.StringIO(), self.out)
         self._seen = 0
 
     async def say(self, *lines: str) -> str:

@@ -9,7 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.content import ContentSet, Item, LearningPath
-from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member
+from bot.core.delivery.plan import reschedule
+from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member, MemberStatus
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ async def enroll(
         ended_at=None if first_open else now,
     )
     session.add(enrollment)
+    # A new path starts with no backlog, so a pacing hold on the old one does not carry over.
+    if member.status == MemberStatus.HELD:
+        member.status = MemberStatus.ACTIVE
+        member.status_reason = None
+    await reschedule(session, member, now)
     await session.flush()
     return enrollment
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -43,11 +43,17 @@ class MemberStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
     UNREACHABLE = "unreachable"
+    # Pacing: too many items sent and not done, so the path waits for the member.
+    HELD = "held"
 
 
 class Member(SQLModel, table=True):
     __tablename__ = "member"
-    __table_args__ = (UniqueConstraint("platform", "workspace_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "workspace_id", "user_id"),
+        # The dispatcher's "who is due?" is one range scan per platform on this index.
+        Index("ix_member_platform_next_due", "platform", "next_due_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
@@ -61,6 +67,8 @@ class Member(SQLModel, table=True):
     status_reason: str | None = Field(default=None, max_length=200)
     created_at: datetime = _when()
     updated_at: datetime = _when()
+    # When the next item is due; set only while deliveries are on (see bot/core/delivery).
+    next_due_at: datetime | None = _when(nullable=True)
 
 
 class EnrollmentStatus(StrEnum):
@@ -76,6 +84,8 @@ class Enrollment(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
     path_id: str = Field(max_length=64)
     current_item_id: str | None = Field(default=None, max_length=64)
+    # The newest item sent on this path; the next delivery is the item after it.
+    last_sent_item_id: str | None = Field(default=None, max_length=64)
     status: str = Field(default=EnrollmentStatus.ACTIVE, max_length=16)
     started_at: datetime = _when()
     ended_at: datetime | None = _when(nullable=True)
@@ -114,10 +124,18 @@ class DeliveryStatus(StrEnum):
     SKIPPED = "skipped"
 
 
+class DeliveryKind(StrEnum):
+    ITEM = "item"
+    # The one short reminder sent instead of an item when pacing holds the path.
+    NUDGE = "nudge"
+
+
 class Delivery(SQLModel, table=True):
     __tablename__ = "delivery"
     __table_args__ = (
-        UniqueConstraint("member_id", "path_id", "item_id"),
+        UniqueConstraint(
+            "member_id", "path_id", "item_id", "kind", name="uq_delivery_member_path_item_kind"
+        ),
         Index("ix_delivery_status_due", "status", "due_at"),
     )
 
@@ -125,7 +143,12 @@ class Delivery(SQLModel, table=True):
     member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
     path_id: str = Field(max_length=64)
     item_id: str = Field(max_length=64)
+    kind: str = Field(
+        default=DeliveryKind.ITEM,
+        sa_column=Column(String(16), nullable=False, server_default=DeliveryKind.ITEM.value),
+    )
     status: str = Field(default=DeliveryStatus.PENDING, max_length=16)
+    # Pending: when to send. Claimed: when the claim lapses and another worker may take it.
     due_at: datetime = _when()
     attempts: int = 0
     claimed_by: str | None = Field(default=None, max_length=64)

@@ -31,6 +31,14 @@ class Schedule:
         return f"{self.time} ({self.timezone}) on {describe_days(self.days)}"
 
 
+def next_delivery(member: Member) -> str | None:
+    """When the member's next item arrives, in their own zone, or None while nothing is due."""
+    if member.next_due_at is None:
+        return None
+    local = member.next_due_at.astimezone(ZoneInfo(member.timezone))
+    return f"{local:%a %d %b} at {local:%H:%M} ({member.timezone})"
+
+
 def schedule_of(member: Member) -> Schedule:
     return Schedule(member.delivery_time, member.timezone, tuple(member.delivery_days.split(",")))
 

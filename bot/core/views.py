@@ -25,6 +25,19 @@ def item_message(item: Item, path: LearningPath, heading: str | None = None) -> 
     )
 
 
+def nudge_message(path: LearningPath, waiting: int) -> Message:
+    """Sent once instead of the next item when the member has fallen behind."""
+    return Message(
+        title="Your lessons are waiting for you",
+        body=f"You have {waiting} items on the {path.title} path that are not marked done yet, "
+        "so I am holding the next ones instead of piling them up.\n\n"
+        "Pick up where you left off with `/mentor today`, and mark each one with "
+        "`/mentor done` when you have worked through it. Deliveries carry on from there.",
+        footer="Need a break instead? `/mentor pause` stops deliveries until `/mentor resume`.",
+        choices=(Choice("Show where I am", "today", style=Style.PRIMARY),),
+    )
+
+
 def placement_message(placement: Placement, path: LearningPath, schedule: str) -> Message:
     if placement.decided:
         intro = "**Placed because:**\n" + "\n".join(f"• {r}" for r in placement.reasons)

@@ -11,6 +11,7 @@ from bot.core.messages import Message
 from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member, MemberStatus
 
 MAX_PROBLEMS_SHOWN = 20
+MAX_UNREACHABLE_SHOWN = 10
 
 
 async def validate(ctx: Context) -> None:
@@ -48,12 +49,24 @@ async def stats(ctx: Context) -> None:
             ).all()
         )
         completions = (await session.exec(select(func.count()).select_from(Completion))).one()
+        unreachable = (
+            await session.exec(
+                select(Member.display_name, Member.platform, Member.status_reason)
+                .where(Member.status == MemberStatus.UNREACHABLE)
+                .order_by(Member.updated_at.desc())
+                .limit(MAX_UNREACHABLE_SHOWN)
+            )
+        ).all()
     lines = [
         f"Members: {members} ({by_status.get(MemberStatus.PAUSED, 0)} paused, "
+        f"{by_status.get(MemberStatus.HELD, 0)} held for pacing, "
         f"{by_status.get(MemberStatus.UNREACHABLE, 0)} unreachable)",
         "On a path: " + (", ".join(f"{p} {n}" for p, n in sorted(by_path.items())) or "nobody yet"),
         f"Items completed: {completions}",
     ]
+    if unreachable:
+        lines.append("Cannot be DMed (they see this in `/mentor progress`):")
+        lines.extend(f"• {name} ({platform}): {reason}" for name, platform, reason in unreachable)
     await ctx.reply.send(Message(title="Community stats", body="\n".join(lines), private=True))
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 from bot.core.commands.base import Context
+from bot.core.delivery import release_hold
 from bot.core.enrollment import active_enrollment, current_item, mark_done
 from bot.core.errors import UserError
 from bot.core.members import find_member
 from bot.core.messages import Choice, Message, Style
 from bot.core.models import MemberStatus
 from bot.core.progress import progress as progress_of
-from bot.core.schedule import schedule_of
+from bot.core.schedule import next_delivery, schedule_of
 from bot.core.views import item_message, progress_message
 
 DONE_USAGE = "/mentor done [link]"
@@ -22,14 +23,19 @@ STATUS_TEXT = {
     MemberStatus.PAUSED: "paused (`/mentor resume` to restart them)",
     MemberStatus.UNREACHABLE: "stopped: I could not DM you. Allow DMs from this server or app, "
     "then run `/mentor resume`",
+    MemberStatus.HELD: "on hold: a few items are waiting for you. Mark them with `/mentor done` "
+    "(or open one with `/mentor today`) and deliveries carry on",
 }
 
 
 async def today(ctx: Context) -> None:
     content = ctx.services.content.current
-    async with ctx.services.db() as session:
+    async with ctx.services.db() as session, session.begin():
         member = await find_member(session, ctx.caller)
         enrollment = await active_enrollment(session, member) if member else None
+        if member is not None and enrollment is not None:
+            # Opening the path is showing up: a pacing hold lifts.
+            await release_hold(session, member, ctx.services.clock.now())
     if enrollment is None:
         raise UserError(NOT_ENROLLED)
     path = content.path(enrollment.path_id)
@@ -63,6 +69,8 @@ async def done(ctx: Context) -> None:
             raise UserError(NOT_ENROLLED)
         result = await mark_done(session, content, member, enrollment, link, ctx.services.clock)
         path = content.path(enrollment.path_id)
+        if result is not None:
+            await release_hold(session, member, ctx.services.clock.now())
     if result is None or path is None:
         raise UserError("There is nothing open on your path. `/mentor paths` to choose another.")
     position = path.items.index(result.done) + 1
@@ -103,4 +111,9 @@ async def progress(ctx: Context) -> None:
     if member is None or report is None:
         raise UserError(NOT_ENROLLED)
     status = STATUS_TEXT.get(MemberStatus(member.status), member.status)
-    await ctx.reply.send(progress_message(report, status, schedule_of(member).describe()))
+    if member.status == MemberStatus.UNREACHABLE and member.status_reason:
+        status += f" ({member.status_reason})"
+    schedule = schedule_of(member).describe()
+    if when := next_delivery(member):
+        schedule += f"; next: {when}"
+    await ctx.reply.send(progress_message(report, status, schedule))

@@ -23,7 +23,8 @@ WAIT_USAGE = "/wait <duration>, for example /wait 1d, /wait 6h or /wait 1d12h"
 _DURATION = re.compile(r"(\d+)([wdhms])")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
-TimePassed = Callable[[], Awaitable[None]]
+# Moves the clock forward by the given time, doing on the way whatever falls due (the DMs).
+PassTime = Callable[[timedelta], Awaitable[None]]
 
 
 def parse_duration(text: str) -> timedelta:
@@ -106,14 +107,14 @@ class ConsoleAdapter:
         stdin: TextIO,
         stdout: TextIO,
         *,
-        on_time_passed: TimePassed | None = None,
+        pass_time: PassTime | None = None,
         interactive: bool = False,
     ) -> None:
         self.router = router
         self.clock = clock
         self.stdin = stdin
         self.replier = ConsoleReplier(stdout)
-        self.on_time_passed = on_time_passed
+        self.pass_time = pass_time
         self.interactive = interactive
         self.caller = Caller(
             platform=PLATFORM,
@@ -178,11 +179,12 @@ class ConsoleAdapter:
         except ValueError:
             self.replier.write(f"'{text}' is not a duration. Usage: {WAIT_USAGE}")
             return
-        self.clock.advance(delta)
-        now = self.clock.now()
-        self.replier.write(f"(time passes: it is now {now:%a %d %b %Y %H:%M} UTC)")
-        if self.on_time_passed is not None:
-            await self.on_time_passed()
+        target = self.clock.now() + delta
+        self.replier.write(f"(time passes: it is now {target:%a %d %b %Y %H:%M} UTC)")
+        if self.pass_time is None:
+            self.clock.advance(delta)
+        else:
+            await self.pass_time(delta)
 
 
 def _local_name() -> str:

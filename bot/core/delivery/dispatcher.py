@@ -1,0 +1,359 @@
+"""The delivery tick: queue what fell due, claim it, send it through the pacer, record the outcome.
+
+Everything lives in the delivery table, so a restart picks up where the last run stopped. The
+guarantee is at-least-once with a recorded outcome: a worker that dies after a DM went out and
+before the row said so leaves the row claimed; when its lease lapses another worker sends that
+one message again. Nothing else repeats (see docs/delivery.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+from sqlalchemy import Row, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.core.clock import Clock, OffsetClock
+from bot.core.delivery.claim import DELIVERY, MEMBER, claim_deliveries, next_wake
+from bot.core.delivery.enqueue import ENROLLMENT, enqueue_due
+from bot.core.delivery.pacer import Pacer
+from bot.core.delivery.ports import Messenger, Outcome, Recipient, SendResult
+from bot.core.messages import Message
+from bot.core.models import DeliveryKind, DeliveryStatus, EnrollmentStatus, MemberStatus
+from bot.core.services import ContentStore
+from bot.core.views import item_message, nudge_message
+
+log = logging.getLogger(__name__)
+
+# A row comes back to pending after a send error at 30 s, 1 min, 2 min … at most an hour apart,
+# and is given up (status failed) after MAX_ATTEMPTS errors. A 429 never counts: it only waits.
+BACKOFF_START = 30.0
+BACKOFF_MAX = 3600.0
+MAX_ATTEMPTS = 8
+# Even a Retry-After of 0 waits this long, so a platform saying "now" cannot spin a tick.
+MIN_RETRY_AFTER = 1.0
+# A platform with no messenger in this process (say the bot runs with --platform console on a
+# database that also has Discord members) keeps its rows; they are looked at again this late.
+NO_MESSENGER_RETRY = 600.0
+
+
+@dataclass
+class TickReport:
+    members: int = 0
+    queued: int = 0
+    nudged: int = 0
+    sent: int = 0
+    retry_later: int = 0
+    unreachable: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def busy(self) -> bool:
+        return any(getattr(self, f.name) for f in fields(self))
+
+    def add(self, other: TickReport) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+@dataclass
+class _Job:
+    row: Row
+    recipient: Recipient | None
+    message: Message | None
+    # Why the row cannot be sent at all (its item left the content, say).
+    skip: str | None = None
+
+
+def default_worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        content: ContentStore,
+        clock: Clock,
+        messengers: Mapping[str, Messenger] | None = None,
+        *,
+        pacer: Pacer | None = None,
+        pacing_limit: int = 3,
+        worker: str | None = None,
+        batch_size: int = 500,
+        lease: timedelta = timedelta(minutes=10),
+        concurrency: int = 8,
+        max_wait: float = 5.0,
+    ) -> None:
+        self.engine = engine
+        self.content = content
+        self.clock = clock
+        self.messengers: dict[str, Messenger] = dict(messengers or {})
+        self.pacer = pacer or Pacer()
+        self.pacing_limit = pacing_limit
+        self.worker = worker or default_worker_name()
+        self.batch_size = batch_size
+        self.lease = lease
+        self.concurrency = concurrency
+        # Longer than this behind a rate limit, a row goes back to the queue instead of waiting.
+        self.max_wait = max_wait
+        self._lock = asyncio.Lock()
+
+    def add_messenger(self, platform: str, messenger: Messenger) -> None:
+        self.messengers[platform] = messenger
+
+    async def next_wake(self) -> datetime | None:
+        async with self.engine.connect() as conn:
+            return await next_wake(conn, sorted(self.messengers))
+
+    async def tick(self) -> TickReport:
+        """Queue every due member, then send every due delivery; cheap when nothing is due."""
+        report = TickReport()
+        async with self._lock:
+            wake = await self.next_wake()
+            if wake is None or wake > self.clock.now():
+                return report
+            for platform in sorted(self.messengers):
+                while True:
+                    async with self.engine.begin() as conn:
+                        planned = await enqueue_due(
+                            conn,
+                            self.content.current,
+                            platform,
+                            self.clock.now(),
+                            self.batch_size,
+                            self.pacing_limit,
+                        )
+                    report.members += planned.members
+                    report.queued += planned.items
+                    report.nudged += planned.nudges
+                    if planned.members < self.batch_size:
+                        break
+            while (batch := await self._send_batch()).busy:
+                report.add(batch)
+        return report
+
+    async def tick_logged(self) -> None:
+        """For the scheduler: a failed tick is logged and the next one tries again."""
+        try:
+            report = await self.tick()
+        except Exception:
+            log.exception("delivery tick failed in worker %s", self.worker)
+            return
+        if report.busy:
+            log.info("delivery tick: %s", report)
+
+    async def _send_batch(self) -> TickReport:
+        now = self.clock.now()
+        async with self.engine.begin() as conn:
+            claimed = await claim_deliveries(conn, self.worker, now, self.lease, self.batch_size)
+            if not claimed:
+                return TickReport()
+            jobs = await self._jobs(conn, claimed)
+        results = await self._send_all(jobs)
+        return await self._record(jobs, results)
+
+    async def _jobs(self, conn: AsyncConnection, claimed: Sequence[Row]) -> list[_Job]:
+        member_ids = list({row.member_id for row in claimed})
+        members = {
+            m.id: m
+            for m in await conn.execute(
+                select(
+                    MEMBER.c.id,
+                    MEMBER.c.platform,
+                    MEMBER.c.workspace_id,
+                    MEMBER.c.user_id,
+                    MEMBER.c.display_name,
+                    MEMBER.c.timezone,
+                ).where(MEMBER.c.id.in_(member_ids))
+            )
+        }
+        content = self.content.current
+        jobs = []
+        for row in claimed:
+            member = members.get(row.member_id)
+            path = content.path(row.path_id)
+            item = path.item(row.item_id) if path else None
+            if member is None or path is None or item is None:
+                jobs.append(_Job(row, None, None, skip="the member or the item no longer exists"))
+                continue
+            recipient = Recipient(
+                member.platform,
+                member.workspace_id,
+                member.user_id,
+                member.display_name,
+                member.timezone,
+            )
+            if row.kind == DeliveryKind.NUDGE:
+                message = nudge_message(path, self.pacing_limit)
+            else:
+                message = item_message(item, path)
+            jobs.append(_Job(row, recipient, message))
+        return jobs
+
+    async def _send_all(self, jobs: list[_Job]) -> list[SendResult | Exception | None]:
+        results: list[SendResult | Exception | None] = [None] * len(jobs)
+        order = iter(range(len(jobs)))
+
+        # A few lanes share one iterator: sends overlap on a slow network without a task each.
+        async def lane() -> None:
+            for index in order:
+                results[index] = await self._send_one(jobs[index])
+
+        lanes = min(self.concurrency, len(jobs))
+        await asyncio.gather(*(lane() for _ in range(lanes)))
+        return results
+
+    async def _send_one(self, job: _Job) -> SendResult | Exception | None:
+        if job.recipient is None or job.message is None:
+            return None
+        messenger = self.messengers.get(job.recipient.platform)
+        if messenger is None:
+            return SendResult.retry_later(
+                NO_MESSENGER_RETRY, f"no {job.recipient.platform} messenger in this process"
+            )
+        key = self.pacer.key(job.recipient.platform, job.recipient.workspace_id)
+        wait = self.pacer.delay(key)
+        if wait > self.max_wait:
+            return SendResult.retry_later(wait, "held back by the platform's rate limit")
+        await self.pacer.acquire(key)
+        try:
+            result = await messenger.send_dm(job.recipient, job.message)
+        except Exception as error:
+            log.exception(
+                "sending delivery %s (%s) to %s user %s failed",
+                job.row.id,
+                job.row.item_id,
+                job.recipient.platform,
+                job.recipient.user_id,
+            )
+            return error
+        if result.outcome == Outcome.RETRY_LATER:
+            self.pacer.block(key, result.retry_after)
+        return result
+
+    async def _record(
+        self, jobs: list[_Job], results: list[SendResult | Exception | None]
+    ) -> TickReport:
+        now = self.clock.now()
+        report = TickReport()
+        sent: list[int] = []
+        # (path, item) -> members whose path cursor moves to that item
+        moved: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # (when, counts as an attempt) -> [(row id, reason)]; waiting out a 429 is no attempt.
+        later: dict[tuple[datetime, bool], list[tuple[int, str]]] = defaultdict(list)
+        unreachable: list[tuple[Row, str]] = []
+        ended: list[tuple[int, str, str]] = []
+        for job, result in zip(jobs, results, strict=True):
+            row = job.row
+            if result is None:
+                ended.append((row.id, DeliveryStatus.SKIPPED, job.skip or "skipped"))
+            elif isinstance(result, Exception):
+                reason = f"error: {type(result).__name__}: {result}"[:500]
+                if row.attempts >= MAX_ATTEMPTS:
+                    ended.append((row.id, DeliveryStatus.FAILED, reason))
+                else:
+                    delay = min(BACKOFF_MAX, BACKOFF_START * 2 ** (row.attempts - 1))
+                    later[(now + timedelta(seconds=delay), True)].append((row.id, reason))
+            elif result.outcome == Outcome.SENT:
+                sent.append(row.id)
+                if row.kind == DeliveryKind.ITEM:
+                    moved[(row.path_id, row.item_id)].append(row.member_id)
+            elif result.outcome == Outcome.RETRY_LATER:
+                due = now + timedelta(seconds=max(result.retry_after, MIN_RETRY_AFTER))
+                later[(due, False)].append((row.id, (result.reason or "retry later")[:500]))
+            else:
+                unreachable.append((row, result.reason or "the platform refused the DM"))
+        async with self.engine.begin() as conn:
+            if sent:
+                await conn.execute(
+                    update(DELIVERY)
+                    .where(DELIVERY.c.id.in_(sent))
+                    .values(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
+                )
+            for (path_id, item_id), member_ids in moved.items():
+                await conn.execute(
+                    update(ENROLLMENT)
+                    .where(
+                        ENROLLMENT.c.member_id.in_(member_ids),
+                        ENROLLMENT.c.path_id == path_id,
+                        ENROLLMENT.c.status == EnrollmentStatus.ACTIVE,
+                    )
+                    .values(last_sent_item_id=item_id)
+                )
+            for (due, counts), rows in later.items():
+                attempts = DELIVERY.c.attempts if counts else DELIVERY.c.attempts - 1
+                await conn.execute(
+                    update(DELIVERY)
+                    .where(DELIVERY.c.id.in_([row_id for row_id, _ in rows]))
+                    .values(
+                        status=DeliveryStatus.PENDING,
+                        due_at=due,
+                        attempts=attempts,
+                        last_error=rows[0][1],
+                    )
+                )
+            for row_id, status, reason in ended:
+                await conn.execute(
+                    update(DELIVERY)
+                    .where(DELIVERY.c.id == row_id)
+                    .values(status=status, last_error=reason[:500])
+                )
+            for row, reason in unreachable:
+                await self._mark_unreachable(conn, row, reason, now)
+        report.sent = len(sent)
+        report.retry_later = sum(len(rows) for rows in later.values())
+        report.unreachable = len(unreachable)
+        report.failed = sum(1 for _, status, _ in ended if status == DeliveryStatus.FAILED)
+        report.skipped = len(ended) - report.failed
+        return report
+
+    async def _mark_unreachable(
+        self, conn: AsyncConnection, row: Row, reason: str, now: datetime
+    ) -> None:
+        """One refusal is enough: stop until the member runs `/mentor resume`."""
+        await conn.execute(
+            update(DELIVERY)
+            .where(DELIVERY.c.id == row.id)
+            .values(status=DeliveryStatus.UNREACHABLE, last_error=reason[:500])
+        )
+        await conn.execute(
+            update(MEMBER)
+            .where(MEMBER.c.id == row.member_id)
+            .values(
+                status=MemberStatus.UNREACHABLE,
+                status_reason=reason[:200],
+                next_due_at=None,
+                updated_at=now,
+            )
+        )
+
+
+async def pass_time(
+    dispatcher: Dispatcher, clock: OffsetClock, delta: timedelta, max_steps: int = 10_000
+) -> None:
+    """Move a simulated clock forward, ticking at each moment something falls due on the way.
+
+    The console's `/wait 3d` shows three days of lessons, each at its own local time, as a bot
+    left running would have sent them; a restart after downtime is different (one catch-up).
+    """
+    target = clock.now() + delta
+    for _ in range(max_steps):
+        wake = await dispatcher.next_wake()
+        if wake is None or wake > target:
+            break
+        if wake > clock.now():
+            clock.advance(wake - clock.now())
+        if not (await dispatcher.tick()).busy:
+            break
+    if target > clock.now():
+        clock.advance(target - clock.now())
+    await dispatcher.tick()
