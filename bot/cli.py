@@ -36,7 +36,28 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "directory", nargs="?", type=Path, help="defaults to MENTORBOT_CONTENT_DIR"
     )
+
+    bench = commands.add_parser("bench", help="benchmarks (numbers in docs/performance.md)")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="NAME")
+    fanout = bench_commands.add_parser(
+        "fanout", help="N members due at once, delivered through a zero-latency fake messenger"
+    )
+    fanout.add_argument("--members", type=_positive, default=100_000, metavar="N")
+    fanout.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database the bench may fill and empty (default: a temporary SQLite file)",
+    )
+    fanout.add_argument("--workers", type=_positive, default=1, metavar="K")
+    fanout.add_argument("--batch", type=_positive, default=1000, help="rows per claim")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         return _validate(args.directory or settings.content_dir)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "bench":
+        return _bench(args)
     return _run(settings, args.platform)
 
 
@@ -88,6 +111,23 @@ async def _db(settings, action: str) -> int:
         return 0
     finally:
         await engine.dispose()
+
+
+def _bench(args) -> int:
+    from bot.bench import fanout
+
+    database = args.database and _normalise_url(args.database)
+    try:
+        return fanout.main(args.members, database, args.workers, args.batch)
+    except ValueError as error:
+        print(f"mentorbot bench: {error}", file=sys.stderr)
+        return 2
+
+
+def _normalise_url(url: str) -> str:
+    from bot.settings import Settings
+
+    return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
 def _run(settings, platform: str | None) -> int:

@@ -1,0 +1,1 @@
+"""Benchmarks run by `mentorbot bench …` and `make bench`; numbers in docs/performance.md."""
