@@ -49,8 +49,18 @@ def _parser() -> argparse.ArgumentParser:
         help="a database the bench may fill and empty (default: a temporary SQLite file)",
     )
     fanout.add_argument("--workers", type=_positive, default=1, metavar="K")
-    fanout.add_argument("--batch", type=_positive, default=1000, help="rows per claim")
+    fanout.add_argument(
+        "--batch", type=_batch, default=1000, help="members or rows per statement (1 to 5000)"
+    )
     return parser
+
+
+def _batch(text: str) -> int:
+    value = _positive(text)
+    if value > 5000:
+        # Each batch becomes an IN list; PostgreSQL takes at most 32,767 parameters.
+        raise argparse.ArgumentTypeError(f"{text} is more than 5000")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -76,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if args.command == "content":
         return _validate(args.directory or settings.content_dir)
     if args.command == "db":
