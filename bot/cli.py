@@ -45,7 +45,38 @@ def _parser() -> argparse.ArgumentParser:
     retrieval.add_argument(
         "--questions", type=Path, help="a YAML file of questions (default: the shipped set)"
     )
+
+    bench = commands.add_parser("bench", help="benchmarks (numbers in docs/performance.md)")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="NAME")
+    fanout = bench_commands.add_parser(
+        "fanout", help="N members due at once, delivered through a zero-latency fake messenger"
+    )
+    fanout.add_argument("--members", type=_positive, default=100_000, metavar="N")
+    fanout.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database the bench may fill and empty (default: a temporary SQLite file)",
+    )
+    fanout.add_argument("--workers", type=_positive, default=1, metavar="K")
+    fanout.add_argument(
+        "--batch", type=_batch, default=1000, help="members or rows per statement (1 to 5000)"
+    )
     return parser
+
+
+def _batch(text: str) -> int:
+    value = _positive(text)
+    if value > 5000:
+        # Each batch becomes an IN list; PostgreSQL takes at most 32,767 parameters.
+        raise argparse.ArgumentTypeError(f"{text} is more than 5000")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,12 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     if args.command == "content":
         return _validate(args.directory or settings.content_dir)
     if args.command == "eval":
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "bench":
+        return _bench(args)
     return _run(settings, args.platform)
 
 
@@ -113,6 +148,23 @@ async def _db(settings, action: str) -> int:
         return 0
     finally:
         await engine.dispose()
+
+
+def _bench(args) -> int:
+    from bot.bench import fanout
+
+    database = args.database and _normalise_url(args.database)
+    try:
+        return fanout.main(args.members, database, args.workers, args.batch)
+    except ValueError as error:
+        print(f"mentorbot bench: {error}", file=sys.stderr)
+        return 2
+
+
+def _normalise_url(url: str) -> str:
+    from bot.settings import Settings
+
+    return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
 def _run(settings, platform: str | None) -> int:

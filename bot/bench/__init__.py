@@ -1,1 +1,1 @@
-"""Benchmarks run by `make bench`; each prints one JSON line."""
+"""Benchmarks run by `mentorbot bench …` and `make bench`; numbers in docs/performance.md."""

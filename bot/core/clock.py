@@ -12,6 +12,12 @@ class Clock(Protocol):
         ...
 
 
+class MovableClock(Clock, Protocol):
+    """A clock that can be moved forward: the console's and the tests'."""
+
+    def advance(self, delta: timedelta) -> None: ...
+
+
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from bot.core.commands.base import Context
+from bot.core.content import LearningPath
 from bot.core.delivery import release_hold
-from bot.core.enrollment import active_enrollment, current_item, mark_done
+from bot.core.enrollment import DoneResult, active_enrollment, current_item, mark_done
 from bot.core.errors import UserError
 from bot.core.members import find_member
 from bot.core.messages import Choice, Message, Style
@@ -71,6 +72,8 @@ async def done(ctx: Context) -> None:
         path = content.path(enrollment.path_id)
         if result is not None:
             await release_hold(session, member, ctx.services.clock.now())
+        arrived = _already_sent(path, enrollment.last_sent_item_id, result)
+        when = next_delivery(member)
     if result is None or path is None:
         raise UserError("There is nothing open on your path. `/mentor paths` to choose another.")
     position = path.items.index(result.done) + 1
@@ -90,10 +93,13 @@ async def done(ctx: Context) -> None:
             )
         )
         return
-    lines.append(
-        f"Next: day {result.next.day}, **{result.next.title}**. It arrives at your next scheduled "
-        "time, or read it now with `/mentor today`."
-    )
+    if arrived:
+        later = "it is already in your DMs, and `/mentor today` shows it again."
+    elif when:
+        later = f"it arrives {when}, or read it now with `/mentor today`."
+    else:
+        later = "read it now with `/mentor today`."
+    lines.append(f"Next: day {result.next.day}, **{result.next.title}**: {later}")
     await ctx.reply.send(
         Message(
             title="Well done",
@@ -101,6 +107,16 @@ async def done(ctx: Context) -> None:
             choices=(Choice("Read the next one now", "today", style=Style.PRIMARY),),
         )
     )
+
+
+def _already_sent(
+    path: LearningPath | None, last_sent_item_id: str | None, result: DoneResult | None
+) -> bool:
+    """Whether the next item went out by DM before the member got to it."""
+    if path is None or result is None or result.next is None or last_sent_item_id is None:
+        return False
+    ids = [item.id for item in path.items]
+    return last_sent_item_id in ids and ids.index(result.next.id) <= ids.index(last_sent_item_id)
 
 
 async def progress(ctx: Context) -> None:

@@ -1,9 +1,10 @@
 """The delivery tick: queue what fell due, claim it, send it through the pacer, record the outcome.
 
 Everything lives in the delivery table, so a restart picks up where the last run stopped. The
-guarantee is at-least-once with a recorded outcome: a worker that dies after a DM went out and
-before the row said so leaves the row claimed; when its lease lapses another worker sends that
-one message again. Nothing else repeats (see docs/delivery.md).
+guarantee is at-least-once with a recorded outcome: each DM's outcome is written down the moment
+it is known, so a worker that dies between sending and writing leaves just that row claimed;
+when its lease lapses another worker sends that one message again (one per sending lane at
+most). Nothing else repeats (see docs/delivery.md).
 """
 
 from __future__ import annotations
@@ -12,33 +13,26 @@ import asyncio
 import logging
 import os
 import socket
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.core.clock import Clock, OffsetClock
-from bot.core.delivery.claim import DELIVERY, MEMBER, claim_deliveries, next_wake
-from bot.core.delivery.enqueue import ENROLLMENT, enqueue_due
+from bot.core.clock import Clock, MovableClock
+from bot.core.delivery.claim import MEMBER, claim_deliveries, next_wake
+from bot.core.delivery.enqueue import enqueue_due
 from bot.core.delivery.pacer import Pacer
 from bot.core.delivery.ports import Messenger, Outcome, Recipient, SendResult
+from bot.core.delivery.record import Attempt, record
 from bot.core.messages import Message
-from bot.core.models import DeliveryKind, DeliveryStatus, EnrollmentStatus, MemberStatus
+from bot.core.models import DeliveryKind
 from bot.core.services import ContentStore
 from bot.core.views import item_message, nudge_message
 
 log = logging.getLogger(__name__)
 
-# A row comes back to pending after a send error at 30 s, 1 min, 2 min … at most an hour apart,
-# and is given up (status failed) after MAX_ATTEMPTS errors. A 429 never counts: it only waits.
-BACKOFF_START = 30.0
-BACKOFF_MAX = 3600.0
-MAX_ATTEMPTS = 8
-# Even a Retry-After of 0 waits this long, so a platform saying "now" cannot spin a tick.
-MIN_RETRY_AFTER = 1.0
 # A platform with no messenger in this process (say the bot runs with --platform console on a
 # database that also has Discord members) keeps its rows; they are looked at again this late.
 NO_MESSENGER_RETRY = 600.0
@@ -152,14 +146,75 @@ class Dispatcher:
             log.info("delivery tick: %s", report)
 
     async def _send_batch(self) -> TickReport:
-        now = self.clock.now()
         async with self.engine.begin() as conn:
-            claimed = await claim_deliveries(conn, self.worker, now, self.lease, self.batch_size)
+            claimed = await claim_deliveries(
+                conn, self.worker, self.clock.now(), self.lease, self.batch_size
+            )
             if not claimed:
                 return TickReport()
             jobs = await self._jobs(conn, claimed)
-        results = await self._send_all(jobs)
-        return await self._record(jobs, results)
+        return await self._send_and_record(jobs)
+
+    async def _send_and_record(self, jobs: list[_Job]) -> TickReport:
+        """Lanes send; one writer commits what they sent before they may send again."""
+        report = TickReport()
+        order = iter(jobs)
+        written: list[tuple[Attempt, asyncio.Future]] = []
+        ready = asyncio.Event()
+        lanes_done = False
+
+        # A few lanes share one iterator: sends overlap on a slow network without a task each.
+        async def lane() -> None:
+            for job in order:
+                result = await self._send_one(job)
+                committed = asyncio.get_running_loop().create_future()
+                written.append((Attempt(job.row, result, job.skip), committed))
+                ready.set()
+                await committed
+
+        async def lanes() -> None:
+            nonlocal lanes_done
+            running = (lane() for _ in range(min(self.concurrency, len(jobs))))
+            results = await asyncio.gather(*running, return_exceptions=True)
+            lanes_done = True
+            ready.set()
+            for result in results:
+                if isinstance(result, BaseException):
+                    raise result
+
+        async def writer(conn: AsyncConnection) -> None:
+            failure: Exception | None = None
+            while written or not lanes_done:
+                await ready.wait()
+                ready.clear()
+                batch = written[:]
+                del written[:]
+                if batch and failure is None:
+                    try:
+                        await self._write(conn, [attempt for attempt, _ in batch], report)
+                    except Exception as error:
+                        # The lanes stop; their rows stay claimed until the lease lapses.
+                        failure = error
+                for _, committed in batch:
+                    if failure is None:
+                        committed.set_result(None)
+                    else:
+                        committed.set_exception(failure)
+            if failure is not None:
+                raise failure
+
+        # One connection for the whole batch: a transaction per handful of DMs is the hot path.
+        async with self.engine.connect() as conn:
+            await asyncio.gather(lanes(), writer(conn))
+        return report
+
+    async def _write(
+        self, conn: AsyncConnection, attempts: list[Attempt], report: TickReport
+    ) -> None:
+        async with conn.begin():
+            counts = await record(conn, attempts, self.clock.now())
+        for name, count in counts.items():
+            setattr(report, name, getattr(report, name) + count)
 
     async def _jobs(self, conn: AsyncConnection, claimed: Sequence[Row]) -> list[_Job]:
         member_ids = list({row.member_id for row in claimed})
@@ -199,19 +254,6 @@ class Dispatcher:
             jobs.append(_Job(row, recipient, message))
         return jobs
 
-    async def _send_all(self, jobs: list[_Job]) -> list[SendResult | Exception | None]:
-        results: list[SendResult | Exception | None] = [None] * len(jobs)
-        order = iter(range(len(jobs)))
-
-        # A few lanes share one iterator: sends overlap on a slow network without a task each.
-        async def lane() -> None:
-            for index in order:
-                results[index] = await self._send_one(jobs[index])
-
-        lanes = min(self.concurrency, len(jobs))
-        await asyncio.gather(*(lane() for _ in range(lanes)))
-        return results
-
     async def _send_one(self, job: _Job) -> SendResult | Exception | None:
         if job.recipient is None or job.message is None:
             return None
@@ -240,105 +282,9 @@ class Dispatcher:
             self.pacer.block(key, result.retry_after)
         return result
 
-    async def _record(
-        self, jobs: list[_Job], results: list[SendResult | Exception | None]
-    ) -> TickReport:
-        now = self.clock.now()
-        report = TickReport()
-        sent: list[int] = []
-        # (path, item) -> members whose path cursor moves to that item
-        moved: dict[tuple[str, str], list[int]] = defaultdict(list)
-        # (when, counts as an attempt) -> [(row id, reason)]; waiting out a 429 is no attempt.
-        later: dict[tuple[datetime, bool], list[tuple[int, str]]] = defaultdict(list)
-        unreachable: list[tuple[Row, str]] = []
-        ended: list[tuple[int, str, str]] = []
-        for job, result in zip(jobs, results, strict=True):
-            row = job.row
-            if result is None:
-                ended.append((row.id, DeliveryStatus.SKIPPED, job.skip or "skipped"))
-            elif isinstance(result, Exception):
-                reason = f"error: {type(result).__name__}: {result}"[:500]
-                if row.attempts >= MAX_ATTEMPTS:
-                    ended.append((row.id, DeliveryStatus.FAILED, reason))
-                else:
-                    delay = min(BACKOFF_MAX, BACKOFF_START * 2 ** (row.attempts - 1))
-                    later[(now + timedelta(seconds=delay), True)].append((row.id, reason))
-            elif result.outcome == Outcome.SENT:
-                sent.append(row.id)
-                if row.kind == DeliveryKind.ITEM:
-                    moved[(row.path_id, row.item_id)].append(row.member_id)
-            elif result.outcome == Outcome.RETRY_LATER:
-                due = now + timedelta(seconds=max(result.retry_after, MIN_RETRY_AFTER))
-                later[(due, False)].append((row.id, (result.reason or "retry later")[:500]))
-            else:
-                unreachable.append((row, result.reason or "the platform refused the DM"))
-        async with self.engine.begin() as conn:
-            if sent:
-                await conn.execute(
-                    update(DELIVERY)
-                    .where(DELIVERY.c.id.in_(sent))
-                    .values(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
-                )
-            for (path_id, item_id), member_ids in moved.items():
-                await conn.execute(
-                    update(ENROLLMENT)
-                    .where(
-                        ENROLLMENT.c.member_id.in_(member_ids),
-                        ENROLLMENT.c.path_id == path_id,
-                        ENROLLMENT.c.status == EnrollmentStatus.ACTIVE,
-                    )
-                    .values(last_sent_item_id=item_id)
-                )
-            for (due, counts), rows in later.items():
-                attempts = DELIVERY.c.attempts if counts else DELIVERY.c.attempts - 1
-                await conn.execute(
-                    update(DELIVERY)
-                    .where(DELIVERY.c.id.in_([row_id for row_id, _ in rows]))
-                    .values(
-                        status=DeliveryStatus.PENDING,
-                        due_at=due,
-                        attempts=attempts,
-                        last_error=rows[0][1],
-                    )
-                )
-            for row_id, status, reason in ended:
-                await conn.execute(
-                    update(DELIVERY)
-                    .where(DELIVERY.c.id == row_id)
-                    .values(status=status, last_error=reason[:500])
-                )
-            for row, reason in unreachable:
-                await self._mark_unreachable(conn, row, reason, now)
-        report.sent = len(sent)
-        report.retry_later = sum(len(rows) for rows in later.values())
-        report.unreachable = len(unreachable)
-        report.failed = sum(1 for _, status, _ in ended if status == DeliveryStatus.FAILED)
-        report.skipped = len(ended) - report.failed
-        return report
-
-    async def _mark_unreachable(
-        self, conn: AsyncConnection, row: Row, reason: str, now: datetime
-    ) -> None:
-        """One refusal is enough: stop until the member runs `/mentor resume`."""
-        await conn.execute(
-            update(DELIVERY)
-            .where(DELIVERY.c.id == row.id)
-            .values(status=DeliveryStatus.UNREACHABLE, last_error=reason[:500])
-        )
-        await conn.execute(
-            update(MEMBER)
-            .where(MEMBER.c.id == row.member_id)
-            .values(
-                status=MemberStatus.UNREACHABLE,
-                status_reason=reason[:200],
-                next_due_at=None,
-                updated_at=now,
-            )
-        )
-
 
 async def pass_time(
-    dispatcher: Dispatcher, clock: OffsetClock, delta: timedelta, max_steps: int = 10_000
+    dispatcher: Dispatcher, clock: MovableClock, delta: timedelta, max_steps: int = 10_000
 ) -> None:
     """Move a simulated clock forward, ticking at each moment something falls due on the way.
 

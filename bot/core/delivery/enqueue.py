@@ -12,6 +12,7 @@ changes nothing: a member never has two items on their way, with no extra query 
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,8 @@ from bot.core.models import (
     EnrollmentStatus,
     MemberStatus,
 )
+
+log = logging.getLogger(__name__)
 
 ENROLLMENT = Enrollment.__table__
 _OPEN = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
@@ -110,9 +113,10 @@ async def enqueue_due(
         if item is None:
             writes.next_due[None].append(member.id)
             continue
-        following = next_due(
-            member.delivery_time, member.timezone, member.delivery_days, now, member.next_due_at
-        )
+        following = _following(member, now)
+        if following is None:
+            writes.next_due[None].append(member.id)
+            continue
         if waiting_count(positions, enrollment) >= pacing_limit:
             behind.append((member, path, item, following))
             continue
@@ -131,6 +135,19 @@ async def enqueue_due(
     planned.items = len(writes.rows) - planned.nudges
     await _write(conn, writes, now)
     return planned
+
+
+def _following(member: Row, now: datetime) -> datetime | None:
+    """The member's next due time; None (and logged) if their stored schedule cannot be read."""
+    try:
+        return next_due(
+            member.delivery_time, member.timezone, member.delivery_days, now, member.next_due_at
+        )
+    except (ValueError, KeyError):
+        # A zone that the installed tzdata no longer knows, say: one member must not stop the
+        # tick for everyone. `/mentor schedule` sets a good schedule and brings them back.
+        log.exception("member %s has a schedule that cannot be computed", member.id)
+        return None
 
 
 def _row(member_id: int, item: Item, kind: str, now: datetime) -> dict:

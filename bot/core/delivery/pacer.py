@@ -51,13 +51,14 @@ class _Bucket:
         elapsed = now - self.updated
         self.tokens = min(float(self.rate.burst), self.tokens + elapsed * self.rate.per_second)
         self.updated = now
-        if self.tokens >= 1:
+        # A hair under one token is one token: float sums of refills seldom land exactly on 1.
+        if self.tokens >= 1 - 1e-9:
             return 0.0
         return (1 - self.tokens) / self.rate.per_second
 
     def take(self) -> None:
         if self.rate is not None:
-            self.tokens -= 1
+            self.tokens = max(0.0, self.tokens - 1)
 
 
 class Pacer:

@@ -6,9 +6,12 @@ Create Date: 2026-11-23 16:30:00.000000
 """
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
+from apscheduler.triggers.cron import CronTrigger
 
 revision: str = "0002_delivery"
 down_revision: str | None = "0001"
@@ -43,6 +46,55 @@ def upgrade() -> None:
         )
         batch_op.drop_constraint(_old_unique(), type_="unique")
         batch_op.create_unique_constraint(NEW_UNIQUE, ["member_id", "path_id", "item_id", "kind"])
+
+    _schedule_enrolled_members()
+
+
+def _schedule_enrolled_members() -> None:
+    """Members already on a path get their next delivery time, as `/mentor schedule` sets it.
+
+    Without it they would never be due: the dispatcher only looks at `next_due_at`.
+    """
+    member = sa.table(
+        "member",
+        sa.column("id", sa.Integer),
+        sa.column("status", sa.String),
+        sa.column("timezone", sa.String),
+        sa.column("delivery_time", sa.String),
+        sa.column("delivery_days", sa.String),
+        sa.column("next_due_at", sa.DateTime(timezone=True)),
+    )
+    enrollment = sa.table(
+        "enrollment", sa.column("member_id", sa.Integer), sa.column("status", sa.String)
+    )
+    enrolled = sa.select(enrollment.c.member_id).where(enrollment.c.status == "active")
+    waiting = sa.and_(member.c.status == "active", member.c.id.in_(enrolled))
+    bind = op.get_bind()
+    schedules = bind.execute(
+        sa.select(member.c.delivery_time, member.c.timezone, member.c.delivery_days)
+        .where(waiting)
+        .distinct()
+    ).all()
+    now = datetime.now(UTC)
+    for time, zone, days in schedules:
+        hour, minute = time.split(":")
+        try:
+            trigger = CronTrigger(
+                hour=int(hour), minute=int(minute), day_of_week=days, timezone=ZoneInfo(zone)
+            )
+        except (ValueError, KeyError):
+            continue  # left unscheduled: `/mentor schedule` with a good zone brings them back
+        due = trigger.get_next_fire_time(None, now).astimezone(UTC)
+        bind.execute(
+            member.update()
+            .where(
+                waiting,
+                member.c.delivery_time == time,
+                member.c.timezone == zone,
+                member.c.delivery_days == days,
+            )
+            .values(next_due_at=due)
+        )
 
 
 def downgrade() -> None:
