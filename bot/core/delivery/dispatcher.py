@@ -28,6 +28,7 @@ from bot.core.delivery.ports import Messenger, Outcome, Recipient, SendResult
 from bot.core.delivery.record import Attempt, record
 from bot.core.messages import Message
 from bot.core.models import DeliveryKind
+from bot.core.safety import safe_message
 from bot.core.services import ContentStore
 from bot.core.views import item_message, nudge_message
 
@@ -268,7 +269,7 @@ class Dispatcher:
             return SendResult.retry_later(wait, "held back by the platform's rate limit")
         await self.pacer.acquire(key)
         try:
-            result = await messenger.send_dm(job.recipient, job.message)
+            result = await messenger.send_dm(job.recipient, safe_message(job.message))
         except Exception as error:
             log.exception(
                 "sending delivery %s (%s) to %s user %s failed",

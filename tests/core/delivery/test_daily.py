@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bot.core.delivery.pacer import Pacer
@@ -179,3 +180,16 @@ async def test_a_member_on_no_path_gets_nothing_and_is_not_looked_at_again(world
     await world.wait(DAY)
     assert world.messenger.sent == []
     assert (await world.member("ada")).next_due_at is None
+
+
+async def test_a_dm_cannot_ping_a_crowd(world: World):
+    """Mass mentions in a lesson are made inert before the DM goes out."""
+    content = world.content
+    path = content.path("ai-engineer")
+    first = replace(path.items[0], body=path.items[0].body + "\n@everyone <!channel>")
+    changed = replace(path, items=(first, *path.items[1:]))
+    world.services.content.replace(replace(content, paths={**content.paths, path.id: changed}))
+    await world.join("ada", "ai-engineer")
+    await world.wait(DAY)
+    body = world.messenger.to("ada")[0].message.body
+    assert "@everyone" not in body and "<!channel>" not in body
