@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -57,8 +58,34 @@ def _upgrade(connection: Connection) -> None:
 
 async def upgrade(engine: AsyncEngine) -> None:
     """Apply every migration that has not run yet; safe to call at each start."""
+    if await _stored_revision(engine) == newest_revision():
+        # Loading Alembic costs about a tenth of a second; most starts have nothing to apply.
+        return
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+_REVISION = re.compile(r'^(down_revision|revision)\b[^=]*=\s*["\']?([^"\'\s]+)', re.M)
+
+
+def newest_revision() -> str | None:
+    """The head of the migration chain, read from the version files' own declarations."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        declared = dict(m.groups() for m in _REVISION.finditer(file.read_text(encoding="utf-8")))
+        if "revision" in declared:
+            revisions.add(declared["revision"])
+            parents.add(declared.get("down_revision", "None"))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def _stored_revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        if not await connection.run_sync(lambda c: inspect(c).has_table("alembic_version")):
+            return None
+        return (await connection.execute(text("SELECT version_num FROM alembic_version"))).scalar()
 
 
 def _current_and_head(connection: Connection) -> tuple[str | None, str | None]:

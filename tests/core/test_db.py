@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import StatementError
 
-from bot.core.db import create_engine, revisions, session_factory, upgrade
+from bot.core.db import create_engine, newest_revision, revisions, session_factory, upgrade
 from bot.core.models import Member
 
 
@@ -20,6 +20,8 @@ async def test_upgrade_reaches_head_and_is_repeatable(database_url: str):
         await upgrade(engine)
         current, head = await revisions(engine)
         assert current == head is not None
+        # The quick start-up check reads the same head as Alembic does.
+        assert newest_revision() == head
     finally:
         await engine.dispose()
 
