@@ -12,6 +12,18 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 
+# Variables that switch on a platform, the LLM or another database; benchmarks and tests
+# clear them so a developer's own .env or shell cannot change what is measured.
+ACTIVATING_VARIABLES = (
+    "DISCORD_TOKEN",
+    "SLACK_BOT_TOKEN",
+    "SLACK_APP_TOKEN",
+    "ANTHROPIC_API_KEY",
+    "ANTHROPIC_BASE_URL",
+    "DATABASE_URL",
+)
+
+
 def _env(*names: str) -> AliasChoices:
     return AliasChoices(*names)
 

@@ -20,7 +20,7 @@ from bot.core.clock import FixedClock, OffsetClock
 from bot.core.content import ContentSet, load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.services import ContentStore, Services
-from bot.settings import DEFAULT_CONTENT_DIR, Settings
+from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR, Settings
 
 POSTGRES_URL = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
@@ -125,13 +125,6 @@ async def console(settings: Settings) -> AsyncIterator[ConsoleDriver]:
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No platform tokens or keys leak in from the developer's environment."""
-    for name in (
-        "DISCORD_TOKEN",
-        "SLACK_BOT_TOKEN",
-        "SLACK_APP_TOKEN",
-        "ANTHROPIC_API_KEY",
-        "DATABASE_URL",
-        "ANTHROPIC_BASE_URL",
-    ):
+    for name in ACTIVATING_VARIABLES:
         monkeypatch.delenv(name, raising=False)
     yield

@@ -11,22 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot.core.content import load_content
-from bot.settings import DEFAULT_CONTENT_DIR
+from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
 
 
 def _mentorbot(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None):
-    full_env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "DISCORD_TOKEN",
-            "SLACK_BOT_TOKEN",
-            "SLACK_APP_TOKEN",
-            "ANTHROPIC_API_KEY",
-            "DATABASE_URL",
-        )
-    }
+    full_env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

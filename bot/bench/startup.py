@@ -15,6 +15,8 @@ import sys
 import tempfile
 import time
 
+from bot.settings import ACTIVATING_VARIABLES
+
 RUNS = 7
 
 
@@ -34,13 +36,7 @@ def _time(args: list[str], stdin: str, env: dict[str, str]) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "MENTORBOT_DATA_DIR": data_dir}
-        for name in (
-            "DISCORD_TOKEN",
-            "SLACK_BOT_TOKEN",
-            "SLACK_APP_TOKEN",
-            "ANTHROPIC_API_KEY",
-            "DATABASE_URL",
-        ):
+        for name in ACTIVATING_VARIABLES:
             env.pop(name, None)
         cases = {
             "help": (["--help"], ""),

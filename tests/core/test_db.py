@@ -12,6 +12,17 @@ from bot.core.db import create_engine, newest_revision, revisions, session_facto
 from bot.core.models import Member
 
 
+def _member_at(moment: datetime) -> Member:
+    return Member(
+        platform="console",
+        workspace_id="w",
+        user_id="u",
+        display_name="A",
+        created_at=moment,
+        updated_at=moment,
+    )
+
+
 async def test_upgrade_reaches_head_and_is_repeatable(database_url: str):
     """Migrations bring an empty database to the newest revision, and running again is a no-op."""
     engine = create_engine(database_url)
@@ -33,16 +44,7 @@ async def test_datetimes_come_back_aware_in_utc(database_url: str):
     moment = datetime(2026, 3, 2, 9, 0, tzinfo=timezone(timedelta(hours=2)))
     try:
         async with session_factory(engine)() as session:
-            session.add(
-                Member(
-                    platform="console",
-                    workspace_id="w",
-                    user_id="u",
-                    display_name="A",
-                    created_at=moment,
-                    updated_at=moment,
-                )
-            )
+            session.add(_member_at(moment))
             await session.commit()
         async with session_factory(engine)() as session:
             member = (await session.exec(Member.__table__.select())).first()
@@ -59,16 +61,7 @@ async def test_naive_datetimes_are_refused(sqlite_url: str):
     naive = datetime(2026, 3, 2, 9, 0)  # noqa: DTZ001
     try:
         async with session_factory(engine)() as session:
-            session.add(
-                Member(
-                    platform="console",
-                    workspace_id="w",
-                    user_id="u",
-                    display_name="A",
-                    created_at=naive,
-                    updated_at=naive,
-                )
-            )
+            session.add(_member_at(naive))
             with pytest.raises(StatementError, match="naive datetime"):
                 await session.commit()
     finally:
