@@ -204,7 +204,9 @@ def _parse_yaml_model(
     try:
         data = yaml.load(text, Loader=_FastLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        # The context mark is where the broken construct starts (an unclosed '[' or quote);
+        # the problem mark is where the parser gave up, often the line after.
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         problems.append(
             Problem(file, line, f"YAML syntax error: {getattr(error, 'problem', error)}")
