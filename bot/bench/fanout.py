@@ -14,6 +14,7 @@ import queue
 import resource
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -275,13 +276,15 @@ def fanout(members: int, database: str | None, workers: int, batch: int) -> dict
         for process in processes:
             process.join()
         idle_ms = asyncio.run(_idle_tick_ms(url, now))
-        if database:
+        sent = [pair for delivered, _ in outcomes for pair in delivered]
+        reached = {user for user, _ in sent}
+        if database and len(sent) == len(reached) == members:
             asyncio.run(_cleanup(url))
+        elif database:
+            print(f"bench: the rows are left in {database} to look into", file=sys.stderr)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
-    sent = [pair for delivered, _ in outcomes for pair in delivered]
-    reached = {user for user, _ in sent}
     return {
         "members": members,
         "workers": workers,
