@@ -6,7 +6,7 @@ import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -103,7 +103,7 @@ def console_adapter(
     """The console with its DMs: they print in line, and `/wait` sends what falls due."""
     from bot.platforms.console import ConsoleAdapter, ConsoleMessenger
 
-    async def wait(delta) -> None:
+    async def wait(delta: timedelta) -> None:
         await pass_time(app.dispatcher, clock, delta)
 
     adapter = ConsoleAdapter(
@@ -114,15 +114,16 @@ def console_adapter(
 
 
 def start_scheduler(app: App, settings: Settings):
-    """APScheduler runs the delivery tick in this event loop; the first one at once (catch-up)."""
+    """APScheduler runs the delivery tick in this event loop: once at start (the catch-up after
+    downtime), then every MENTORBOT_DELIVERY_TICK_SECONDS."""
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
     scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(app.dispatcher.tick_logged, id="delivery-catch-up")
     scheduler.add_job(
         app.dispatcher.tick_logged,
         "interval",
         seconds=settings.delivery_tick_seconds,
-        next_run_time=datetime.now(UTC),
         id="delivery-tick",
         max_instances=1,
         coalesce=True,

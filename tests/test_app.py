@@ -28,7 +28,7 @@ async def test_the_tick_runs_every_configured_interval(tmp_path: Path):
     app = await build_app(settings, FixedClock(START))
     scheduler = start_scheduler(app, settings)
     try:
-        (job,) = scheduler.get_jobs()
+        job = scheduler.get_job("delivery-tick")
         assert job.trigger.interval == timedelta(seconds=45)
         assert job.func == app.dispatcher.tick_logged
     finally:

@@ -14,6 +14,7 @@ import queue
 import resource
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -177,31 +178,36 @@ async def _maintain(engine, command: str) -> None:
         await conn.exec_driver_sql(command)
 
 
+def bench_dispatcher(engine, now: datetime, name: str, batch: int) -> Dispatcher:
+    """The real dispatcher on the bench content, at a clock that stands at `now`."""
+    messengers = {PLATFORM: RecordingMessenger()}
+    return Dispatcher(
+        engine, bench_content(), FixedClock(now), messengers, worker=name, batch_size=batch
+    )
+
+
+async def drain(dispatcher: Dispatcher, now: datetime) -> None:
+    """Tick until nothing is due at `now` that another worker is not already sending."""
+    while True:
+        if (await dispatcher.tick()).busy:
+            continue
+        wake = await dispatcher.next_wake()
+        if wake is None or wake > now:
+            return
+        # What is due is claimed by the other worker right now; look again shortly.
+        await asyncio.sleep(0.005)
+
+
 async def _deliver(url: str, now: datetime, name: str, batch: int, barrier) -> list:
     engine = create_engine(url)
-    messenger = RecordingMessenger()
-    dispatcher = Dispatcher(
-        engine,
-        bench_content(),
-        FixedClock(now),
-        {PLATFORM: messenger},
-        worker=name,
-        batch_size=batch,
-    )
+    dispatcher = bench_dispatcher(engine, now, name, batch)
     try:
         await dispatcher.next_wake()  # connect before the clock starts
         await asyncio.to_thread(barrier.wait)
-        while True:
-            if (await dispatcher.tick()).busy:
-                continue
-            wake = await dispatcher.next_wake()
-            if wake is None or wake > now:
-                break
-            # What is due is claimed by the other worker right now; look again shortly.
-            await asyncio.sleep(0.005)
+        await drain(dispatcher, now)
     finally:
         await engine.dispose()
-    return messenger.delivered
+    return dispatcher.messengers[PLATFORM].delivered
 
 
 def _worker(url: str, now: str, name: str, batch: int, barrier, results) -> None:
@@ -275,13 +281,15 @@ def fanout(members: int, database: str | None, workers: int, batch: int) -> dict
         for process in processes:
             process.join()
         idle_ms = asyncio.run(_idle_tick_ms(url, now))
-        if database:
+        sent = [pair for delivered, _ in outcomes for pair in delivered]
+        reached = {user for user, _ in sent}
+        if database and len(sent) == len(reached) == members:
             asyncio.run(_cleanup(url))
+        elif database:
+            print(f"bench: the rows are left in {database} to look into", file=sys.stderr)
     finally:
         if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
-    sent = [pair for delivered, _ in outcomes for pair in delivered]
-    reached = {user for user, _ in sent}
     return {
         "members": members,
         "workers": workers,

@@ -34,6 +34,8 @@ from bot.core.views import item_message, nudge_message
 
 log = logging.getLogger(__name__)
 
+# How often a tick that is still sending looks for members who fell due meanwhile.
+REQUEUE_EVERY = timedelta(seconds=15)
 # A platform with no messenger in this process (say the bot runs with --platform console on a
 # database that also has Discord members) keeps its rows; they are looked at again this late.
 NO_MESSENGER_RETRY = 600.0
@@ -116,28 +118,24 @@ class Dispatcher:
             wake = await self.next_wake()
             if wake is None or wake > self.clock.now():
                 return report
-            for platform in sorted(self.messengers):
-                while True:
-                    async with self.engine.begin() as conn:
-                        planned = await enqueue_due(
-                            conn,
-                            self.content.current,
-                            platform,
-                            self.clock.now(),
-                            self.batch_size,
-                            self.pacing_limit,
-                        )
-                    report.members += planned.members
-                    report.queued += planned.items
-                    report.nudged += planned.nudges
-                    if planned.members < self.batch_size:
-                        break
-            while (batch := await self._send_batch()).busy:
+            # A long, rate-limited send queues again now and then, so members who fall due
+            # meanwhile do not wait for it to finish.
+            queue_again_at = self.clock.now()
+            while True:
+                planned = TickReport()
+                if self.clock.now() >= queue_again_at:
+                    planned = await self._enqueue_all()
+                    queue_again_at = self.clock.now() + REQUEUE_EVERY
+                batch = await self._send_batch()
+                report.add(planned)
                 report.add(batch)
-        return report
+                if not (planned.busy or batch.busy):
+                    return report
 
     async def tick_logged(self) -> None:
         """For the scheduler: a failed tick is logged and the next one tries again."""
+        if self._lock.locked():
+            return  # the previous tick is still sending; it queues what falls due meanwhile
         try:
             report = await self.tick()
         except Exception:
@@ -145,6 +143,26 @@ class Dispatcher:
             return
         if report.busy:
             log.info("delivery tick: %s", report)
+
+    async def _enqueue_all(self) -> TickReport:
+        report = TickReport()
+        for platform in sorted(self.messengers):
+            while True:
+                async with self.engine.begin() as conn:
+                    planned = await enqueue_due(
+                        conn,
+                        self.content.current,
+                        platform,
+                        self.clock.now(),
+                        self.batch_size,
+                        self.pacing_limit,
+                    )
+                report.members += planned.members
+                report.queued += planned.items
+                report.nudged += planned.nudges
+                if planned.members < self.batch_size:
+                    break
+        return report
 
     async def _send_batch(self) -> TickReport:
         async with self.engine.begin() as conn:

@@ -10,6 +10,7 @@ import pytest
 from bot.core.delivery import SendResult
 from bot.core.delivery.pacer import Pacer
 from bot.core.delivery.record import MAX_ATTEMPTS
+from bot.core.members import Caller
 from bot.core.models import DeliveryStatus, MemberStatus
 from tests.core.delivery.conftest import World, make_dispatcher
 
@@ -42,9 +43,7 @@ async def test_an_unreachable_member_and_the_moderators_can_see_it(world: World)
     await world.wait(DAY)
     progress = await world.say("ada", "/mentor progress")
     assert "I could not DM you" in progress and "/mentor resume" in progress
-    world.callers["mod"] = world.callers["ada"].__class__(
-        "discord", "guild", "mod", "moderator", is_moderator=True
-    )
+    world.callers["mod"] = Caller("discord", "guild", "mod", "moderator", is_moderator=True)
     stats = await world.say("mod", "/mentor-admin stats")
     assert "1 unreachable" in stats
     assert f"member ada (discord): {REFUSED}" in stats

@@ -6,47 +6,24 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime
 
-from bot.bench.fanout import PLATFORM, RecordingMessenger, bench_content, fanout, seed
-from bot.core.clock import FixedClock
+from bot.bench.fanout import PLATFORM, bench_dispatcher, drain, fanout, seed
 from bot.core.db import create_engine
-from bot.core.delivery.dispatcher import Dispatcher
 
 MEMBERS = 120
-
-
-async def drain(dispatcher: Dispatcher, now: datetime) -> None:
-    while True:
-        if (await dispatcher.tick()).busy:
-            continue
-        wake = await dispatcher.next_wake()
-        if wake is None or wake > now:
-            return
-        await asyncio.sleep(0.001)
 
 
 async def test_two_workers_in_one_loop_send_each_item_once(postgres_url: str):
     """Two dispatchers with their own connections, claiming small batches at once."""
     now = datetime(2026, 3, 3, 9, tzinfo=UTC)
     await seed(postgres_url, MEMBERS, now)
-    workers = []
-    for name in ("one", "two"):
-        engine = create_engine(postgres_url)
-        messenger = RecordingMessenger()
-        dispatcher = Dispatcher(
-            engine,
-            bench_content(),
-            FixedClock(now),
-            {PLATFORM: messenger},
-            worker=name,
-            batch_size=7,
-        )
-        workers.append((engine, messenger, dispatcher))
+    engines = [create_engine(postgres_url) for _ in range(2)]
+    workers = [bench_dispatcher(engine, now, f"w{n}", 7) for n, engine in enumerate(engines)]
     try:
-        await asyncio.gather(*(drain(dispatcher, now) for _, _, dispatcher in workers))
+        await asyncio.gather(*(drain(dispatcher, now) for dispatcher in workers))
     finally:
-        for engine, _, _ in workers:
+        for engine in engines:
             await engine.dispose()
-    sent = Counter(pair for _, messenger, _ in workers for pair in messenger.delivered)
+    sent = Counter(pair for w in workers for pair in w.messengers[PLATFORM].delivered)
     assert len(sent) == MEMBERS
     assert set(sent.values()) == {1}
 
