@@ -35,7 +35,6 @@ class App:
     services: Services
     router: Router
     dispatcher: Dispatcher
-    notes: list[str] = field(default_factory=list)
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     async def close(self) -> None:

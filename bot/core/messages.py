@@ -7,7 +7,7 @@ unchanged as an `Action` when the member picks one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -38,9 +38,6 @@ class Message:
     # A plain reply after this message (in its thread or DM, or the console's next line)
     # continues the conversation as a follow-up `/mentor ask`.
     follow_up: bool = False
-
-    def with_body(self, body: str) -> Message:
-        return replace(self, body=body)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from bot.core.placement import place
 from bot.core.schedule import schedule_of
 from bot.core.views import placement_message
 
-JOIN_USAGE = "<path>"
+JOIN_USAGE = "/mentor join <path>"
 
 
 async def start(ctx: Context) -> None:
@@ -159,7 +159,7 @@ async def join(ctx: Context) -> None:
 def find_path(content: ContentSet, text: str) -> LearningPath:
     wanted = text.strip().lower()
     if not wanted:
-        raise UserError("Name the path to join.", JOIN_USAGE_FULL)
+        raise UserError("Name the path to join.", JOIN_USAGE)
     for path in content.paths.values():
         if wanted in (path.id, path.title.lower()):
             return path
@@ -167,12 +167,7 @@ def find_path(content: ContentSet, text: str) -> LearningPath:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(f"`{p.id}`" for p in content.paths.values())
-    raise UserError(
-        f"There is no path called '{text.strip()}'. The paths are {known}.", JOIN_USAGE_FULL
-    )
-
-
-JOIN_USAGE_FULL = f"/mentor join {JOIN_USAGE}"
+    raise UserError(f"There is no path called '{text.strip()}'. The paths are {known}.", JOIN_USAGE)
 
 
 def _question_message(content: ContentSet, attempt_id: int, index: int, intro: str = "") -> Message:

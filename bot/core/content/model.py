@@ -46,11 +46,6 @@ class LearningPath:
     def item(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
 
-    def after(self, item_id: str) -> Item | None:
-        ids = [item.id for item in self.items]
-        position = ids.index(item_id)
-        return self.items[position + 1] if position + 1 < len(self.items) else None
-
 
 @dataclass(frozen=True)
 class Quiz:
