@@ -13,15 +13,15 @@ changes nothing: a member never has two items on their way, with no extra query 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Row, and_, select, update
+from sqlalchemy import Row, and_, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.content import ContentSet, Item, LearningPath
+from bot.core.delivery.bulk import Bulk
 from bot.core.delivery.claim import DELIVERY, MEMBER, lock_due_members
 from bot.core.delivery.plan import next_due
 from bot.core.models import (
@@ -48,8 +48,11 @@ class Planned:
 @dataclass
 class _Writes:
     rows: list[dict] = field(default_factory=list)
-    next_due: dict[datetime | None, list[int]] = field(default_factory=lambda: defaultdict(list))
-    held: list[int] = field(default_factory=list)
+    next_due: list[dict] = field(default_factory=list)
+    held: list[dict] = field(default_factory=list)
+
+    def due(self, member_id: int, when: datetime | None) -> None:
+        self.next_due.append({"member": member_id, "due": when})
 
 
 def _positions(path: LearningPath, cache: dict[str, dict[str, int]]) -> dict[str, int]:
@@ -100,37 +103,37 @@ async def enqueue_due(
     for member in members:
         if member.status != MemberStatus.ACTIVE:
             # Paused or unreachable since this was set: nothing is due until they are back.
-            writes.next_due[None].append(member.id)
+            writes.due(member.id, None)
             continue
         enrollment = enrollments.get(member.id)
         path = content.path(enrollment.path_id) if enrollment else None
         if path is None:
             # Not on a path: joining one schedules them again.
-            writes.next_due[None].append(member.id)
+            writes.due(member.id, None)
             continue
         positions = _positions(path, cache)
         item = next_item(path, positions, enrollment)
         if item is None:
-            writes.next_due[None].append(member.id)
+            writes.due(member.id, None)
             continue
         following = _following(member, now)
         if following is None:
-            writes.next_due[None].append(member.id)
+            writes.due(member.id, None)
             continue
         if waiting_count(positions, enrollment) >= pacing_limit:
             behind.append((member, path, item, following))
             continue
-        writes.rows.append(_row(member.id, item, DeliveryKind.ITEM, now))
-        writes.next_due[following].append(member.id)
+        writes.rows.append(_row(member.id, item, DeliveryKind.ITEM))
+        writes.due(member.id, following)
     released = await _nudged_already(conn, [member.id for member, *_ in behind])
     for member, path, item, following in behind:
         if (member.id, path.id, item.id) in released:
             # Held here before and the member came back (`/mentor today` or `done`): go on.
-            writes.rows.append(_row(member.id, item, DeliveryKind.ITEM, now))
-            writes.next_due[following].append(member.id)
+            writes.rows.append(_row(member.id, item, DeliveryKind.ITEM))
+            writes.due(member.id, following)
         else:
-            writes.rows.append(_row(member.id, item, DeliveryKind.NUDGE, now))
-            writes.held.append(member.id)
+            writes.rows.append(_row(member.id, item, DeliveryKind.NUDGE))
+            writes.held.append({"member": member.id})
     planned.nudges = len(writes.held)
     planned.items = len(writes.rows) - planned.nudges
     await _write(conn, writes, now)
@@ -150,17 +153,9 @@ def _following(member: Row, now: datetime) -> datetime | None:
         return None
 
 
-def _row(member_id: int, item: Item, kind: str, now: datetime) -> dict:
+def _row(member_id: int, item: Item, kind: str) -> dict:
     # A nudge is keyed by the item it holds back, so one hold brings one nudge.
-    return {
-        "member_id": member_id,
-        "path_id": item.path_id,
-        "item_id": item.id,
-        "kind": kind,
-        "status": DeliveryStatus.PENDING,
-        "due_at": now,
-        "attempts": 0,
-    }
+    return {"member": member_id, "path": item.path_id, "item": item.id, "as_kind": kind}
 
 
 async def _enrollments(conn: AsyncConnection, ids: list[int]) -> dict[int, Row]:
@@ -190,42 +185,54 @@ async def _nudged_already(conn: AsyncConnection, member_ids: list[int]) -> set[t
 
 
 async def _write(conn: AsyncConnection, writes: _Writes, now: datetime) -> None:
-    if writes.rows:
-        await conn.execute(_upsert(conn.dialect.name, now), writes.rows)
-    for due, member_ids in writes.next_due.items():
-        await conn.execute(
-            update(MEMBER).where(MEMBER.c.id.in_(member_ids)).values(next_due_at=due)
-        )
-    if writes.held:
-        await conn.execute(
-            update(MEMBER)
-            .where(MEMBER.c.id.in_(writes.held))
-            .values(
-                status=MemberStatus.HELD,
-                status_reason="pacing: waiting for the member to catch up",
-                next_due_at=None,
-                updated_at=now,
-            )
-        )
+    await _UPSERT[conn.dialect.name].run(conn, writes.rows, now=now)
+    await _NEXT_DUE.run(conn, writes.next_due)
+    await _HELD.run(conn, writes.held, now=now)
 
 
-def _upsert(dialect: str, now: datetime):
+def _upsert(insert) -> Bulk:
     """Insert; or bring back a closed row for the same item; or leave an open one alone.
 
     A closed row comes back when a member returns to a path they left, or after they were
     unreachable and ran `/mentor resume`: the item goes out again rather than being skipped.
     """
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(DELIVERY).on_conflict_do_update(
-        index_elements=["member_id", "path_id", "item_id", "kind"],
-        set_={
-            "status": DeliveryStatus.PENDING,
-            "due_at": now,
-            "attempts": 0,
-            "claimed_by": None,
-            "claimed_at": None,
-            "last_error": None,
-        },
-        # Spelled out, not NOT IN: an expanding IN list cannot go through executemany.
-        where=and_(*(DELIVERY.c.status != status for status in _OPEN)),
+    return Bulk(
+        insert(DELIVERY)
+        .values(
+            member_id=bindparam("member"),
+            path_id=bindparam("path"),
+            item_id=bindparam("item"),
+            kind=bindparam("as_kind"),
+            status=DeliveryStatus.PENDING,
+            due_at=bindparam("now"),
+            attempts=0,
+        )
+        .on_conflict_do_update(
+            index_elements=["member_id", "path_id", "item_id", "kind"],
+            set_={
+                "status": DeliveryStatus.PENDING,
+                "due_at": bindparam("now"),
+                "attempts": 0,
+                "claimed_by": None,
+                "claimed_at": None,
+                "last_error": None,
+            },
+            where=and_(*(DELIVERY.c.status != status for status in _OPEN)),
+        )
     )
+
+
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+_NEXT_DUE = Bulk(
+    update(MEMBER).where(MEMBER.c.id == bindparam("member")).values(next_due_at=bindparam("due"))
+)
+_HELD = Bulk(
+    update(MEMBER)
+    .where(MEMBER.c.id == bindparam("member"))
+    .values(
+        status=MemberStatus.HELD,
+        status_reason="pacing: waiting for the member to catch up",
+        next_due_at=None,
+        updated_at=bindparam("now"),
+    )
+)
