@@ -21,11 +21,13 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.core.clock import Clock, MovableClock
+from bot.core.content import ContentSet, Item
 from bot.core.delivery.claim import MEMBER, claim_deliveries, next_wake
 from bot.core.delivery.enqueue import enqueue_due
 from bot.core.delivery.pacer import Pacer
 from bot.core.delivery.ports import Messenger, Outcome, Recipient, SendResult
 from bot.core.delivery.record import Attempt, record
+from bot.core.delivery.writer import GroupWriter, group_writer
 from bot.core.messages import Message
 from bot.core.models import DeliveryKind
 from bot.core.safety import safe_message
@@ -68,6 +70,37 @@ class _Job:
     message: Message | None
     # Why the row cannot be sent at all (its item left the content, say).
     skip: str | None = None
+
+
+class _Messages:
+    """Each item's DM built and made safe once per batch, however many members it goes to."""
+
+    def __init__(self, content: ContentSet, pacing_limit: int) -> None:
+        self.content = content
+        self.pacing_limit = pacing_limit
+        self._built: dict[tuple[str, str, str], Message | None] = {}
+        self._items: dict[str, dict[str, Item]] = {}
+
+    def get(self, kind: str, path_id: str, item_id: str) -> Message | None:
+        """The DM for a delivery row; None when its path or item left the content."""
+        key = (kind, path_id, item_id)
+        if key not in self._built:
+            self._built[key] = self._build(kind, path_id, item_id)
+        return self._built[key]
+
+    def _build(self, kind: str, path_id: str, item_id: str) -> Message | None:
+        path = self.content.path(path_id)
+        if path is None:
+            return None
+        items = self._items.get(path_id)
+        if items is None:
+            items = self._items[path_id] = {item.id: item for item in path.items}
+        item = items.get(item_id)
+        if item is None:
+            return None
+        if kind == DeliveryKind.NUDGE:
+            return safe_message(nudge_message(path, self.pacing_limit))
+        return safe_message(item_message(item, path))
 
 
 def default_worker_name() -> str:
@@ -175,63 +208,70 @@ class Dispatcher:
         return await self._send_and_record(jobs)
 
     async def _send_and_record(self, jobs: list[_Job]) -> TickReport:
-        """Lanes send; one writer commits what they sent before they may send again."""
+        """Lanes send; one writer commits what they sent before they may send again.
+
+        The outcomes that arrive while the writer is busy form the next group: one
+        transaction, and one future that all their lanes wait on.
+        """
         report = TickReport()
         order = iter(jobs)
-        written: list[tuple[Attempt, asyncio.Future]] = []
-        ready = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        waiting: list[Attempt] = []
+        group: asyncio.Future = loop.create_future()
+        arrived = asyncio.Event()
         lanes_done = False
 
         # A few lanes share one iterator: sends overlap on a slow network without a task each.
         async def lane() -> None:
             for job in order:
                 result = await self._send_one(job)
-                committed = asyncio.get_running_loop().create_future()
-                written.append((Attempt(job.row, result, job.skip), committed))
-                ready.set()
-                await committed
+                waiting.append(Attempt(job.row, result, job.skip))
+                joined = group
+                arrived.set()
+                await joined
 
         async def lanes() -> None:
             nonlocal lanes_done
             running = (lane() for _ in range(min(self.concurrency, len(jobs))))
             results = await asyncio.gather(*running, return_exceptions=True)
             lanes_done = True
-            ready.set()
+            arrived.set()
             for result in results:
                 if isinstance(result, BaseException):
                     raise result
 
-        async def writer(conn: AsyncConnection) -> None:
+        async def writer(out: GroupWriter) -> None:
+            nonlocal waiting, group
             failure: Exception | None = None
-            while written or not lanes_done:
-                await ready.wait()
-                ready.clear()
-                batch = written[:]
-                del written[:]
-                if batch and failure is None:
+            while waiting or not lanes_done:
+                await arrived.wait()
+                arrived.clear()
+                if not waiting:
+                    continue
+                attempts, written = waiting, group
+                waiting, group = [], loop.create_future()
+                if failure is None:
                     try:
-                        await self._write(conn, [attempt for attempt, _ in batch], report)
+                        await self._write(out, attempts, report)
                     except Exception as error:
                         # The lanes stop; their rows stay claimed until the lease lapses.
                         failure = error
-                for _, committed in batch:
-                    if failure is None:
-                        committed.set_result(None)
-                    else:
-                        committed.set_exception(failure)
+                if written.done():
+                    continue  # cancelled: the tick is being shut down
+                if failure is None:
+                    written.set_result(None)
+                else:
+                    written.set_exception(failure)
             if failure is not None:
                 raise failure
 
         # One connection for the whole batch: a transaction per handful of DMs is the hot path.
-        async with self.engine.connect() as conn:
-            await asyncio.gather(lanes(), writer(conn))
+        async with group_writer(self.engine) as out:
+            await asyncio.gather(lanes(), writer(out))
         return report
 
-    async def _write(
-        self, conn: AsyncConnection, attempts: list[Attempt], report: TickReport
-    ) -> None:
-        async with conn.begin():
-            counts = await record(conn, attempts, self.clock.now())
+    async def _write(self, out: GroupWriter, attempts: list[Attempt], report: TickReport) -> None:
+        counts = await record(out, attempts, self.clock.now())
         for name, count in counts.items():
             setattr(report, name, getattr(report, name) + count)
 
@@ -250,13 +290,12 @@ class Dispatcher:
                 ).where(MEMBER.c.id.in_(member_ids))
             )
         }
-        content = self.content.current
+        messages = _Messages(self.content.current, self.pacing_limit)
         jobs = []
         for row in claimed:
             member = members.get(row.member_id)
-            path = content.path(row.path_id)
-            item = path.item(row.item_id) if path else None
-            if member is None or path is None or item is None:
+            message = messages.get(row.kind, row.path_id, row.item_id)
+            if member is None or message is None:
                 jobs.append(_Job(row, None, None, skip="the member or the item no longer exists"))
                 continue
             recipient = Recipient(
@@ -266,10 +305,6 @@ class Dispatcher:
                 member.display_name,
                 member.timezone,
             )
-            if row.kind == DeliveryKind.NUDGE:
-                message = nudge_message(path, self.pacing_limit)
-            else:
-                message = item_message(item, path)
             jobs.append(_Job(row, recipient, message))
         return jobs
 
@@ -287,7 +322,7 @@ class Dispatcher:
             return SendResult.retry_later(wait, "held back by the platform's rate limit")
         await self.pacer.acquire(key)
         try:
-            result = await messenger.send_dm(job.recipient, safe_message(job.message))
+            result = await messenger.send_dm(job.recipient, job.message)
         except Exception as error:
             log.exception(
                 "sending delivery %s (%s) to %s user %s failed",

@@ -3,20 +3,25 @@
 The dispatcher's lanes each send one DM and then wait until its outcome is committed here; the
 outcomes that arrive together share one transaction. So if the worker dies, the only messages
 that can go out twice are those sent and not yet written down: one per lane at most.
+
+Each kind of outcome is one statement run once per row (executemany): a group of DMs costs one
+round trip per kind present, usually two (the rows sent, and their paths moved on).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Row, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Row, bindparam, update
 
+from bot.core.delivery.bulk import Bulk
 from bot.core.delivery.claim import DELIVERY, MEMBER
 from bot.core.delivery.enqueue import ENROLLMENT
 from bot.core.delivery.ports import Outcome, SendResult
+from bot.core.delivery.writer import GroupWriter
 from bot.core.models import DeliveryKind, DeliveryStatus, EnrollmentStatus, MemberStatus
 
 # A row comes back to pending after a send error at 30 s, 1 min, 2 min … at most an hour apart,
@@ -26,6 +31,51 @@ BACKOFF_MAX = 3600.0
 MAX_ATTEMPTS = 8
 # Even a Retry-After of 0 waits this long, so a platform saying "now" cannot spin a tick.
 MIN_RETRY_AFTER = 1.0
+
+_ROW = DELIVERY.c.id == bindparam("row_id")
+
+SENT = Bulk(
+    update(DELIVERY)
+    .where(_ROW)
+    .values(status=DeliveryStatus.SENT, sent_at=bindparam("now"), last_error=None)
+)
+# The path moves on only now, so an item that never arrived is the next one again.
+MOVED_ON = Bulk(
+    update(ENROLLMENT)
+    .where(
+        ENROLLMENT.c.member_id == bindparam("member"),
+        ENROLLMENT.c.path_id == bindparam("path"),
+        ENROLLMENT.c.status == EnrollmentStatus.ACTIVE,
+    )
+    .values(last_sent_item_id=bindparam("item"))
+)
+# Waiting out a rate limit is no attempt: the claim counted one, so `given_back` is 1 then.
+AGAIN = Bulk(
+    update(DELIVERY)
+    .where(_ROW)
+    .values(
+        status=DeliveryStatus.PENDING,
+        due_at=bindparam("due"),
+        attempts=DELIVERY.c.attempts - bindparam("given_back"),
+        last_error=bindparam("reason"),
+    )
+)
+CLOSED = Bulk(
+    update(DELIVERY)
+    .where(_ROW)
+    .values(status=bindparam("closed_as"), last_error=bindparam("reason"))
+)
+# One refusal is enough: stop until the member runs `/mentor resume`.
+UNREACHABLE = Bulk(
+    update(MEMBER)
+    .where(MEMBER.c.id == bindparam("member"))
+    .values(
+        status=MemberStatus.UNREACHABLE,
+        status_reason=bindparam("reason"),
+        next_due_at=None,
+        updated_at=bindparam("now"),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -37,101 +87,81 @@ class Attempt:
 
 
 @dataclass
-class _Writes:
-    sent: list[int]
-    # (path, item) -> members whose path moves on to that item
-    moved: dict[tuple[str, str], list[int]]
-    # (when, counts as an attempt) -> [(row id, reason)]
-    again: dict[tuple[datetime, bool], list[tuple[int, str]]]
-    closed: list[tuple[int, str, str]]
-    unreachable: list[tuple[Row, str]]
+class Writes:
+    """The rows each statement gets, and how many outcomes of each kind there were."""
+
+    now: datetime
+    counts: Counter = field(default_factory=Counter)
+    sent: list[dict[str, Any]] = field(default_factory=list)
+    moved: list[dict[str, Any]] = field(default_factory=list)
+    again: list[dict[str, Any]] = field(default_factory=list)
+    closed: list[dict[str, Any]] = field(default_factory=list)
+    unreachable: list[dict[str, Any]] = field(default_factory=list)
+
+    def statements(self) -> list[tuple[Bulk, list[dict[str, Any]]]]:
+        """Each statement with its rows, in the order they are written."""
+        return [
+            (SENT, self.sent),
+            (MOVED_ON, self.moved),
+            (AGAIN, self.again),
+            (CLOSED, self.closed),
+            (UNREACHABLE, self.unreachable),
+        ]
 
 
-async def record(conn: AsyncConnection, attempts: list[Attempt], now: datetime) -> Counter:
-    """Store every outcome in `attempts`; returns how many of each kind there were."""
-    writes = _Writes([], defaultdict(list), defaultdict(list), [], [])
-    counts: Counter = Counter()
+def sort(attempts: list[Attempt], now: datetime) -> Writes:
+    """What to write for each outcome in `attempts`."""
+    writes = Writes(now)
     for attempt in attempts:
-        counts[_sort(attempt, writes, now)] += 1
-    if writes.sent:
-        await conn.execute(
-            update(DELIVERY)
-            .where(DELIVERY.c.id.in_(writes.sent))
-            .values(status=DeliveryStatus.SENT, sent_at=now, last_error=None)
-        )
-    for (path_id, item_id), member_ids in writes.moved.items():
-        # The path moves on only now, so an item that never arrived is the next one again.
-        await conn.execute(
-            update(ENROLLMENT)
-            .where(
-                ENROLLMENT.c.member_id.in_(member_ids),
-                ENROLLMENT.c.path_id == path_id,
-                ENROLLMENT.c.status == EnrollmentStatus.ACTIVE,
-            )
-            .values(last_sent_item_id=item_id)
-        )
-    for (due, counted), rows in writes.again.items():
-        # Waiting out a rate limit is no attempt: the claim counted one, so give it back.
-        tries = DELIVERY.c.attempts if counted else DELIVERY.c.attempts - 1
-        await conn.execute(
-            update(DELIVERY)
-            .where(DELIVERY.c.id.in_([row_id for row_id, _ in rows]))
-            .values(
-                status=DeliveryStatus.PENDING, due_at=due, attempts=tries, last_error=rows[0][1]
-            )
-        )
-    for row_id, status, reason in writes.closed:
-        await _close(conn, row_id, status, reason)
-    for row, reason in writes.unreachable:
-        await _unreachable(conn, row, reason, now)
-    return counts
+        writes.counts[_sort(attempt, writes, now)] += 1
+    return writes
 
 
-def _sort(attempt: Attempt, writes: _Writes, now: datetime) -> str:
+def _sort(attempt: Attempt, writes: Writes, now: datetime) -> str:
     row, result = attempt.row, attempt.result
     if result is None:
         reason = attempt.skip_reason or "nothing to send"
-        writes.closed.append((row.id, DeliveryStatus.SKIPPED, reason))
+        writes.closed.append(_closed(row, DeliveryStatus.SKIPPED, reason))
         return "skipped"
     if isinstance(result, Exception):
         reason = f"error: {type(result).__name__}: {result}"[:500]
         if row.attempts >= MAX_ATTEMPTS:
-            writes.closed.append((row.id, DeliveryStatus.FAILED, reason))
+            writes.closed.append(_closed(row, DeliveryStatus.FAILED, reason))
             return "failed"
         delay = min(BACKOFF_MAX, BACKOFF_START * 2 ** (row.attempts - 1))
-        writes.again[(now + timedelta(seconds=delay), True)].append((row.id, reason))
+        writes.again.append(_again(row, now + timedelta(seconds=delay), False, reason))
         return "retry_later"
     if result.outcome == Outcome.SENT:
-        writes.sent.append(row.id)
+        writes.sent.append({"row_id": row.id})
         if row.kind == DeliveryKind.ITEM:
-            writes.moved[(row.path_id, row.item_id)].append(row.member_id)
+            writes.moved.append({"member": row.member_id, "path": row.path_id, "item": row.item_id})
         return "sent"
     if result.outcome == Outcome.RETRY_LATER:
         due = now + timedelta(seconds=max(result.retry_after, MIN_RETRY_AFTER))
-        writes.again[(due, False)].append((row.id, (result.reason or "retry later")[:500]))
+        writes.again.append(_again(row, due, True, result.reason or "retry later"))
         return "retry_later"
-    writes.unreachable.append((row, result.reason or "the platform refused the DM"))
+    reason = result.reason or "the platform refused the DM"
+    writes.closed.append(_closed(row, DeliveryStatus.UNREACHABLE, reason))
+    writes.unreachable.append({"member": row.member_id, "reason": reason[:200]})
     return "unreachable"
 
 
-async def _close(conn: AsyncConnection, row_id: int, status: str, reason: str) -> None:
-    await conn.execute(
-        update(DELIVERY)
-        .where(DELIVERY.c.id == row_id)
-        .values(status=status, last_error=reason[:500])
-    )
+def _closed(row: Row, status: str, reason: str) -> dict[str, Any]:
+    return {"row_id": row.id, "closed_as": status, "reason": reason[:500]}
 
 
-async def _unreachable(conn: AsyncConnection, row: Row, reason: str, now: datetime) -> None:
-    """One refusal is enough: stop until the member runs `/mentor resume`."""
-    await _close(conn, row.id, DeliveryStatus.UNREACHABLE, reason)
-    await conn.execute(
-        update(MEMBER)
-        .where(MEMBER.c.id == row.member_id)
-        .values(
-            status=MemberStatus.UNREACHABLE,
-            status_reason=reason[:200],
-            next_due_at=None,
-            updated_at=now,
-        )
+def _again(row: Row, due: datetime, rate_limited: bool, reason: str) -> dict[str, Any]:
+    return {"row_id": row.id, "due": due, "given_back": int(rate_limited), "reason": reason[:500]}
+
+
+async def record(writer: GroupWriter, attempts: list[Attempt], now: datetime) -> Counter:
+    """Store every outcome in `attempts` in one transaction; how many of each kind there were."""
+    writes = sort(attempts, now)
+    await writer.write(
+        [
+            statement.rows(writer.dialect, rows, {"now": now})
+            for statement, rows in writes.statements()
+            if rows
+        ]
     )
+    return writes.counts

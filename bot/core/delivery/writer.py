@@ -1,0 +1,117 @@
+"""Committing a group of outcomes in one transaction, in as few trips as the driver allows.
+
+The dispatcher's lanes wait for this commit before they send again, so its latency, not its
+throughput, sets the pace of a fan-out: a group is a handful of rows (one per lane) written by
+two statements. Each trip to aiosqlite's thread is a thread switch, three per statement through
+SQLAlchemy (open a cursor, execute, close it), and on a busy machine a switch can cost longer
+than the writes themselves. So on a SQLite file a group goes to a thread of its own that holds a
+plain `sqlite3` connection, in one trip; on PostgreSQL straight to asyncpg, one round trip per
+statement; anything else through SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.core.db import SQLITE_BUSY_TIMEOUT_MS, sqlite_pragmas
+
+# Each statement's SQL for the writer's dialect and its rows of driver-ready values (`Bulk.rows`).
+Statements = list[tuple[str, list[tuple]]]
+
+
+class GroupWriter(Protocol):
+    dialect: Dialect
+
+    async def write(self, statements: Statements) -> None:
+        """Run every statement once per row of its own, all in one transaction."""
+        ...
+
+
+@asynccontextmanager
+async def group_writer(engine: AsyncEngine) -> AsyncIterator[GroupWriter]:
+    """A writer for `engine`'s database, held for a batch of groups."""
+    url = engine.url
+    # A file named plainly; an in-memory database or URI options stay with SQLAlchemy.
+    sqlite_file = url.get_backend_name() == "sqlite" and not url.query
+    if sqlite_file and url.database not in (None, "", ":memory:"):
+        writer = _SqliteThread(url.database, engine.dialect)
+        await writer.open()
+        try:
+            yield writer
+        finally:
+            writer.close()
+        return
+    async with engine.connect() as conn:
+        if url.get_driver_name() == "asyncpg":
+            raw = await conn.get_raw_connection()
+            yield _AsyncpgWriter(raw.driver_connection, engine.dialect)
+        else:
+            yield _EngineWriter(conn)
+
+
+class _SqliteThread:
+    def __init__(self, path: str, dialect: Dialect) -> None:
+        self.path = path
+        self.dialect = dialect
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="delivery-writer")
+        self._conn: sqlite3.Connection | None = None
+
+    async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._thread, fn, *args)
+
+    async def open(self) -> None:
+        self._conn = await self._call(self._connect)
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        sqlite_pragmas(conn)
+        return conn
+
+    async def write(self, statements: Statements) -> None:
+        await self._call(self._write, statements)
+
+    def _write(self, statements: Statements) -> None:
+        assert self._conn is not None
+        try:
+            for sql, params in statements:
+                self._conn.executemany(sql, params)
+            self._conn.commit()
+        except BaseException:
+            self._conn.rollback()
+            raise
+
+    def close(self) -> None:
+        # Queued behind a write still running (the tick was cancelled, say): nothing is cut off.
+        if self._conn is not None:
+            self._thread.submit(self._conn.close)
+        self._thread.shutdown(wait=False)
+
+
+class _AsyncpgWriter:
+    def __init__(self, driver: Any, dialect: Dialect) -> None:
+        self.driver = driver
+        self.dialect = dialect
+
+    async def write(self, statements: Statements) -> None:
+        async with self.driver.transaction():
+            for sql, params in statements:
+                await self.driver.executemany(sql, params)
+
+
+class _EngineWriter:
+    def __init__(self, conn: AsyncConnection) -> None:
+        self.conn = conn
+        self.dialect = conn.dialect
+
+    async def write(self, statements: Statements) -> None:
+        async with self.conn.begin():
+            for sql, params in statements:
+                await self.conn.exec_driver_sql(sql, params)
