@@ -2,7 +2,9 @@
 
 Each worker is a process of its own with its own engine and the real dispatcher, sending through
 a zero-latency fake messenger that records every (member, item) it is given, so the parent can
-count duplicates and misses. Prints one JSON line.
+count duplicates and misses. Before the fan-out the same members go through the floor
+(`bot.bench.floor`), the least row work their deliveries need, so the run says how close the
+pipeline comes to what the database can do. Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -10,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import multiprocessing.connection
+import os
 import queue
 import resource
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +29,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.bench.floor import floor
 from bot.core.clock import FixedClock
 from bot.core.content import ContentSet, Item, LearningPath
 from bot.core.content.model import Quiz
@@ -42,6 +48,11 @@ IDLE_TICKS = 50
 STARTUP_TIMEOUT = 120
 # A lesson body as long as a real one, so building each DM costs what it does in production.
 BODY = ("**Objective:** measure the fan-out. " + "Lorem ipsum dolor sit amet. " * 110)[:3000]
+
+
+def due(now: datetime) -> datetime:
+    """When the bench members fall due: just before the fan-out's clock."""
+    return now - timedelta(minutes=1)
 
 
 def bench_content() -> ContentStore:
@@ -138,7 +149,7 @@ async def seed(url: str, members: int, now: datetime) -> None:
                             "status": "active",
                             "created_at": now,
                             "updated_at": now,
-                            "next_due_at": now - timedelta(minutes=1),
+                            "next_due_at": due(now),
                         }
                         for n in numbers
                     ],
@@ -210,7 +221,23 @@ async def _deliver(url: str, now: datetime, name: str, batch: int, barrier) -> l
     return dispatcher.messengers[PLATFORM].delivered
 
 
+def exit_with_parent() -> None:
+    """End this process as soon as the process that started it is gone, whatever it is doing."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _worker(url: str, now: str, name: str, batch: int, barrier, results) -> None:
+    # Without this a worker whose parent was killed waits at the barrier or on a full results
+    # pipe for ever.
+    exit_with_parent()
     delivered = asyncio.run(_deliver(url, datetime.fromisoformat(now), name, batch, barrier))
     results.put((delivered, _peak_rss_mb()))
 
@@ -263,12 +290,15 @@ def fanout(members: int, database: str | None, workers: int, batch: int) -> dict
     now = datetime.now(UTC).replace(microsecond=0)
     try:
         asyncio.run(seed(url, members, now))
+        floor_rate = floor(url, PLATFORM, due(now))
         spawn = multiprocessing.get_context("spawn")
         barrier = spawn.Barrier(workers + 1)
         results = spawn.Queue()
         processes = [
             spawn.Process(
-                target=_worker, args=(url, now.isoformat(), f"bench-{k}", batch, barrier, results)
+                target=_worker,
+                args=(url, now.isoformat(), f"bench-{k}", batch, barrier, results),
+                daemon=True,
             )
             for k in range(workers)
         ]
@@ -282,6 +312,7 @@ def fanout(members: int, database: str | None, workers: int, batch: int) -> dict
             process.join()
         idle_ms = asyncio.run(_idle_tick_ms(url, now))
         sent = [pair for delivered, _ in outcomes for pair in delivered]
+        rate = len(sent) / seconds if seconds else 0.0
         reached = {user for user, _ in sent}
         if database and len(sent) == len(reached) == members:
             asyncio.run(_cleanup(url))
@@ -297,7 +328,9 @@ def fanout(members: int, database: str | None, workers: int, batch: int) -> dict
         "duplicates": len(sent) - len(set(sent)),
         "missing": members - len(reached),
         "seconds": round(seconds, 2),
-        "deliveries_per_s": round(len(sent) / seconds) if seconds else 0,
+        "deliveries_per_s": round(rate),
+        "floor_rows_per_s": round(floor_rate),
+        "ratio": round(rate / floor_rate, 3) if floor_rate else 0,
         "idle_tick_ms": round(idle_ms, 2),
         "peak_rss_mb": round(max([_peak_rss_mb()] + [rss for _, rss in outcomes]), 1),
     }

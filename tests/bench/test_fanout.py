@@ -16,6 +16,8 @@ KEYS = [
     "missing",
     "seconds",
     "deliveries_per_s",
+    "floor_rows_per_s",
+    "ratio",
     "idle_tick_ms",
     "peak_rss_mb",
 ]
