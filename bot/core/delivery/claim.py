@@ -14,10 +14,11 @@ from sqlalchemy import Integer, Row, any_, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.core.models import Delivery, DeliveryStatus, Member
+from bot.core.models import Delivery, DeliveryStatus, Enrollment, EnrollmentStatus, Member
 
 MEMBER = Member.__table__
 DELIVERY = Delivery.__table__
+ENROLLMENT = Enrollment.__table__
 _OPEN = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
 
 
@@ -38,7 +39,19 @@ async def next_wake(conn: AsyncConnection, platforms: Sequence[str]) -> datetime
 async def lock_due_members(
     conn: AsyncConnection, platform: str, now: datetime, limit: int
 ) -> Sequence[Row]:
-    """Members whose next item is due, locked for this transaction; others' locks are skipped."""
+    """Members whose next item is due, with their path, locked for this transaction.
+
+    Each row carries the member's newest active enrollment, or None in its columns when they
+    are on no path; members another worker has locked are skipped.
+    """
+    # The newest active one, should an older enrollment have been left active.
+    active = ENROLLMENT.alias("active")
+    newest = (
+        select(func.max(active.c.id))
+        .where(active.c.member_id == MEMBER.c.id, active.c.status == EnrollmentStatus.ACTIVE)
+        .correlate(MEMBER)
+        .scalar_subquery()
+    )
     statement = (
         select(
             MEMBER.c.id,
@@ -47,11 +60,15 @@ async def lock_due_members(
             MEMBER.c.delivery_time,
             MEMBER.c.delivery_days,
             MEMBER.c.next_due_at,
+            ENROLLMENT.c.path_id,
+            ENROLLMENT.c.current_item_id,
+            ENROLLMENT.c.last_sent_item_id,
         )
+        .select_from(MEMBER.outerjoin(ENROLLMENT, ENROLLMENT.c.id == newest))
         .where(MEMBER.c.platform == platform, MEMBER.c.next_due_at <= now)
         .order_by(MEMBER.c.next_due_at)
         .limit(limit)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=MEMBER)
     )
     return (await conn.execute(statement)).all()
 

@@ -27,14 +27,11 @@ from bot.core.delivery.plan import next_due
 from bot.core.models import (
     DeliveryKind,
     DeliveryStatus,
-    Enrollment,
-    EnrollmentStatus,
     MemberStatus,
 )
 
 log = logging.getLogger(__name__)
 
-ENROLLMENT = Enrollment.__table__
 _OPEN = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
 
 
@@ -96,23 +93,26 @@ async def enqueue_due(
     planned = Planned(members=len(members))
     if not members:
         return planned
-    enrollments = await _enrollments(conn, [m.id for m in members])
     writes = _Writes()
     behind: list[tuple[Row, LearningPath, Item, datetime]] = []
     cache: dict[str, dict[str, int]] = {}
+    steps: dict[tuple, tuple[Item | None, int]] = {}
     for member in members:
         if member.status != MemberStatus.ACTIVE:
             # Paused or unreachable since this was set: nothing is due until they are back.
             writes.due(member.id, None)
             continue
-        enrollment = enrollments.get(member.id)
-        path = content.path(enrollment.path_id) if enrollment else None
+        path = content.path(member.path_id) if member.path_id else None
         if path is None:
             # Not on a path: joining one schedules them again.
             writes.due(member.id, None)
             continue
-        positions = _positions(path, cache)
-        item = next_item(path, positions, enrollment)
+        # Members on the same step of the same path share the answer.
+        step = (path.id, member.current_item_id, member.last_sent_item_id)
+        if step not in steps:
+            positions = _positions(path, cache)
+            steps[step] = (next_item(path, positions, member), waiting_count(positions, member))
+        item, waiting = steps[step]
         if item is None:
             writes.due(member.id, None)
             continue
@@ -120,7 +120,7 @@ async def enqueue_due(
         if following is None:
             writes.due(member.id, None)
             continue
-        if waiting_count(positions, enrollment) >= pacing_limit:
+        if waiting >= pacing_limit:
             behind.append((member, path, item, following))
             continue
         writes.rows.append(_row(member.id, item, DeliveryKind.ITEM))
@@ -156,21 +156,6 @@ def _following(member: Row, now: datetime) -> datetime | None:
 def _row(member_id: int, item: Item, kind: str) -> dict:
     # A nudge is keyed by the item it holds back, so one hold brings one nudge.
     return {"member": member_id, "path": item.path_id, "item": item.id, "as_kind": kind}
-
-
-async def _enrollments(conn: AsyncConnection, ids: list[int]) -> dict[int, Row]:
-    rows = await conn.execute(
-        select(
-            ENROLLMENT.c.member_id,
-            ENROLLMENT.c.path_id,
-            ENROLLMENT.c.current_item_id,
-            ENROLLMENT.c.last_sent_item_id,
-        )
-        .where(ENROLLMENT.c.member_id.in_(ids), ENROLLMENT.c.status == EnrollmentStatus.ACTIVE)
-        .order_by(ENROLLMENT.c.id)
-    )
-    # The newest active enrollment wins, should an older one have been left active.
-    return {row.member_id: row for row in rows}
 
 
 async def _nudged_already(conn: AsyncConnection, member_ids: list[int]) -> set[tuple]:
