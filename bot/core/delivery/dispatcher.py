@@ -277,19 +277,17 @@ class Dispatcher:
 
     async def _jobs(self, conn: AsyncConnection, claimed: Sequence[Row]) -> list[_Job]:
         member_ids = list({row.member_id for row in claimed})
-        members = {
-            m.id: m
-            for m in await conn.execute(
-                select(
-                    MEMBER.c.id,
-                    MEMBER.c.platform,
-                    MEMBER.c.workspace_id,
-                    MEMBER.c.user_id,
-                    MEMBER.c.display_name,
-                    MEMBER.c.timezone,
-                ).where(MEMBER.c.id.in_(member_ids))
-            )
-        }
+        found = await conn.execute(
+            select(
+                MEMBER.c.id,
+                MEMBER.c.platform,
+                MEMBER.c.workspace_id,
+                MEMBER.c.user_id,
+                MEMBER.c.display_name,
+                MEMBER.c.timezone,
+            ).where(MEMBER.c.id.in_(member_ids))
+        )
+        members = {m.id: m for m in found.all()}
         messages = _Messages(self.content.current, self.pacing_limit)
         jobs = []
         for row in claimed:

@@ -18,8 +18,7 @@ from typing import Any
 from sqlalchemy import Row, bindparam, update
 
 from bot.core.delivery.bulk import Bulk
-from bot.core.delivery.claim import DELIVERY, MEMBER
-from bot.core.delivery.enqueue import ENROLLMENT
+from bot.core.delivery.claim import DELIVERY, ENROLLMENT, MEMBER
 from bot.core.delivery.ports import Outcome, SendResult
 from bot.core.delivery.writer import GroupWriter
 from bot.core.models import DeliveryKind, DeliveryStatus, EnrollmentStatus, MemberStatus

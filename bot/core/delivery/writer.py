@@ -4,9 +4,10 @@ The dispatcher's lanes wait for this commit before they send again, so its laten
 throughput, sets the pace of a fan-out: a group is a handful of rows (one per lane) written by
 two statements. Each trip to aiosqlite's thread is a thread switch, three per statement through
 SQLAlchemy (open a cursor, execute, close it), and on a busy machine a switch can cost longer
-than the writes themselves. So on a SQLite file a group goes to a thread of its own that holds a
-plain `sqlite3` connection, in one trip; on PostgreSQL straight to asyncpg, one round trip per
-statement; anything else through SQLAlchemy.
+than the writes themselves. So on a SQLite file a group is written by a plain `sqlite3`
+connection right away, in the event loop's own thread, unless another connection holds the
+write lock: then it waits for it on a thread of its own. On PostgreSQL a group goes straight to
+asyncpg, one round trip per statement; anything else goes through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ async def group_writer(engine: AsyncEngine) -> AsyncIterator[GroupWriter]:
     # A file named plainly; an in-memory database or URI options stay with SQLAlchemy.
     sqlite_file = url.get_backend_name() == "sqlite" and not url.query
     if sqlite_file and url.database not in (None, "", ":memory:"):
-        writer = _SqliteThread(url.database, engine.dialect)
+        writer = _SqliteFile(url.database, engine.dialect)
         await writer.open()
         try:
             yield writer
@@ -57,7 +58,7 @@ async def group_writer(engine: AsyncEngine) -> AsyncIterator[GroupWriter]:
             yield _EngineWriter(conn)
 
 
-class _SqliteThread:
+class _SqliteFile:
     def __init__(self, path: str, dialect: Dialect) -> None:
         self.path = path
         self.dialect = dialect
@@ -71,12 +72,22 @@ class _SqliteThread:
         self._conn = await self._call(self._connect)
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        # Used from the event loop and from the thread, never from both at once.
+        conn = sqlite3.connect(self.path, check_same_thread=False)
         sqlite_pragmas(conn)
+        conn.execute("PRAGMA busy_timeout=0")
         return conn
 
     async def write(self, statements: Statements) -> None:
-        await self._call(self._write, statements)
+        # A group is a handful of rows, written in less time than a switch to another thread
+        # takes; but waiting for another connection's lock must not stall the event loop.
+        try:
+            self._write(statements)
+            return
+        except sqlite3.OperationalError as error:
+            if error.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                raise
+        await self._call(self._write_waiting, statements)
 
     def _write(self, statements: Statements) -> None:
         assert self._conn is not None
@@ -87,6 +98,14 @@ class _SqliteThread:
         except BaseException:
             self._conn.rollback()
             raise
+
+    def _write_waiting(self, statements: Statements) -> None:
+        assert self._conn is not None
+        self._conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        try:
+            self._write(statements)
+        finally:
+            self._conn.execute("PRAGMA busy_timeout=0")
 
     def close(self) -> None:
         # Queued behind a write still running (the tick was cancelled, say): nothing is cut off.
