@@ -269,6 +269,28 @@ async def _cleanup(url: str) -> None:
         await engine.dispose()
 
 
+def start_workers(url: str, now: datetime, workers: int, batch: int) -> tuple:
+    """Worker processes, each ready to deliver once the barrier (workers + 1 parties) trips.
+
+    Returns the barrier, the queue each worker puts its (delivered, peak RSS) on, and the
+    processes.
+    """
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(workers + 1)
+    results = spawn.Queue()
+    processes = [
+        spawn.Process(
+            target=_worker,
+            args=(url, now.isoformat(), f"bench-{k}", batch, barrier, results),
+            daemon=True,
+        )
+        for k in range(workers)
+    ]
+    for process in processes:
+        process.start()
+    return barrier, results, processes
+
+
 def _collect(results, processes) -> list:
     outcomes = []
     while len(outcomes) < len(processes):
@@ -291,19 +313,7 @@ def fanout(members: int, database: str | None, workers: int, batch: int) -> dict
     try:
         asyncio.run(seed(url, members, now))
         floor_rate = floor(url, PLATFORM, due(now))
-        spawn = multiprocessing.get_context("spawn")
-        barrier = spawn.Barrier(workers + 1)
-        results = spawn.Queue()
-        processes = [
-            spawn.Process(
-                target=_worker,
-                args=(url, now.isoformat(), f"bench-{k}", batch, barrier, results),
-                daemon=True,
-            )
-            for k in range(workers)
-        ]
-        for process in processes:
-            process.start()
+        barrier, results, processes = start_workers(url, now, workers, batch)
         barrier.wait(timeout=STARTUP_TIMEOUT)
         started = time.perf_counter()
         outcomes = _collect(results, processes)
