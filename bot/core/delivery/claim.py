@@ -21,6 +21,25 @@ DELIVERY = Delivery.__table__
 ENROLLMENT = Enrollment.__table__
 _OPEN = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
 
+# What a worker gets back for each delivery it claims, however it claimed it.
+CLAIMED = (
+    DELIVERY.c.id,
+    DELIVERY.c.member_id,
+    DELIVERY.c.path_id,
+    DELIVERY.c.item_id,
+    DELIVERY.c.kind,
+    DELIVERY.c.attempts,
+)
+# Who a DM goes to.
+RECIPIENT = (
+    MEMBER.c.id,
+    MEMBER.c.platform,
+    MEMBER.c.workspace_id,
+    MEMBER.c.user_id,
+    MEMBER.c.display_name,
+    MEMBER.c.timezone,
+)
+
 
 async def next_wake(conn: AsyncConnection, platforms: Sequence[str]) -> datetime | None:
     """The earliest moment anything is due, in one round trip of index look-ups.
@@ -41,8 +60,9 @@ async def lock_due_members(
 ) -> Sequence[Row]:
     """Members whose next item is due, with their path, locked for this transaction.
 
-    Each row carries the member's newest active enrollment, or None in its columns when they
-    are on no path; members another worker has locked are skipped.
+    Each row carries who the member is on their platform and their newest active enrollment
+    (None in its columns when they are on no path); members another worker has locked are
+    skipped.
     """
     # The newest active one, should an older enrollment have been left active.
     active = ENROLLMENT.alias("active")
@@ -54,9 +74,8 @@ async def lock_due_members(
     )
     statement = (
         select(
-            MEMBER.c.id,
+            *RECIPIENT,
             MEMBER.c.status,
-            MEMBER.c.timezone,
             MEMBER.c.delivery_time,
             MEMBER.c.delivery_days,
             MEMBER.c.next_due_at,
@@ -71,6 +90,12 @@ async def lock_due_members(
         .with_for_update(skip_locked=True, of=MEMBER)
     )
     return (await conn.execute(statement)).all()
+
+
+async def recipients(conn: AsyncConnection, member_ids: Sequence[int]) -> dict[int, Row]:
+    """Who each of these members is on their platform, by member id."""
+    found = await conn.execute(select(*RECIPIENT).where(MEMBER.c.id.in_(member_ids)))
+    return {member.id: member for member in found.all()}
 
 
 async def claim_deliveries(
@@ -123,13 +148,6 @@ async def _claim(
             due_at=now + lease,
             attempts=DELIVERY.c.attempts + 1,
         )
-        .returning(
-            DELIVERY.c.id,
-            DELIVERY.c.member_id,
-            DELIVERY.c.path_id,
-            DELIVERY.c.item_id,
-            DELIVERY.c.kind,
-            DELIVERY.c.attempts,
-        )
+        .returning(*CLAIMED)
     )
     return (await conn.execute(statement)).all()

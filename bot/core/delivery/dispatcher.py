@@ -1,4 +1,4 @@
-"""The delivery tick: queue what fell due, claim it, send it through the pacer, record the outcome.
+"""The delivery tick: queue and claim what fell due, send it through the pacer, record the outcome.
 
 Everything lives in the delivery table, so a restart picks up where the last run stopped. The
 guarantee is at-least-once with a recorded outcome: each DM's outcome is written down the moment
@@ -17,27 +17,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import Row
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.clock import Clock, MovableClock
-from bot.core.content import ContentSet, Item
-from bot.core.delivery.claim import MEMBER, claim_deliveries, next_wake
-from bot.core.delivery.enqueue import enqueue_due
+from bot.core.delivery.claim import claim_deliveries, next_wake, recipients
+from bot.core.delivery.enqueue import Claim, enqueue_due
+from bot.core.delivery.jobs import Job, build_jobs
+from bot.core.delivery.lanes import send_and_record
 from bot.core.delivery.pacer import Pacer
-from bot.core.delivery.ports import Messenger, Outcome, Recipient, SendResult
-from bot.core.delivery.record import Attempt, record
-from bot.core.delivery.writer import GroupWriter, group_writer
-from bot.core.messages import Message
-from bot.core.models import DeliveryKind
-from bot.core.safety import safe_message
+from bot.core.delivery.ports import Messenger, Outcome, SendResult
 from bot.core.services import ContentStore
-from bot.core.views import item_message, nudge_message
 
 log = logging.getLogger(__name__)
 
-# How often a tick that is still sending looks for members who fell due meanwhile.
-REQUEUE_EVERY = timedelta(seconds=15)
 # A platform with no messenger in this process (say the bot runs with --platform console on a
 # database that also has Discord members) keeps its rows; they are looked at again this late.
 NO_MESSENGER_RETRY = 600.0
@@ -61,46 +54,6 @@ class TickReport:
     def add(self, other: TickReport) -> None:
         for f in fields(self):
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-
-
-@dataclass
-class _Job:
-    row: Row
-    recipient: Recipient | None
-    message: Message | None
-    # Why the row cannot be sent at all (its item left the content, say).
-    skip: str | None = None
-
-
-class _Messages:
-    """Each item's DM built and made safe once per batch, however many members it goes to."""
-
-    def __init__(self, content: ContentSet, pacing_limit: int) -> None:
-        self.content = content
-        self.pacing_limit = pacing_limit
-        self._built: dict[tuple[str, str, str], Message | None] = {}
-        self._items: dict[str, dict[str, Item]] = {}
-
-    def get(self, kind: str, path_id: str, item_id: str) -> Message | None:
-        """The DM for a delivery row; None when its path or item left the content."""
-        key = (kind, path_id, item_id)
-        if key not in self._built:
-            self._built[key] = self._build(kind, path_id, item_id)
-        return self._built[key]
-
-    def _build(self, kind: str, path_id: str, item_id: str) -> Message | None:
-        path = self.content.path(path_id)
-        if path is None:
-            return None
-        items = self._items.get(path_id)
-        if items is None:
-            items = self._items[path_id] = {item.id: item for item in path.items}
-        item = items.get(item_id)
-        if item is None:
-            return None
-        if kind == DeliveryKind.NUDGE:
-            return safe_message(nudge_message(path, self.pacing_limit))
-        return safe_message(item_message(item, path))
 
 
 def default_worker_name() -> str:
@@ -145,30 +98,27 @@ class Dispatcher:
             return await next_wake(conn, sorted(self.messengers))
 
     async def tick(self) -> TickReport:
-        """Queue every due member, then send every due delivery; cheap when nothing is due."""
+        """Queue and send every due member, then every due delivery; cheap when nothing is due.
+
+        Members are queued a batch at a time and each batch is sent before the next is queued,
+        so those who fall due during a long, rate-limited send are picked up as it goes.
+        """
         report = TickReport()
         async with self._lock:
             wake = await self.next_wake()
             if wake is None or wake > self.clock.now():
                 return report
-            # A long, rate-limited send queues again now and then, so members who fall due
-            # meanwhile do not wait for it to finish.
-            queue_again_at = self.clock.now()
             while True:
-                planned = TickReport()
-                if self.clock.now() >= queue_again_at:
-                    planned = await self._enqueue_all()
-                    queue_again_at = self.clock.now() + REQUEUE_EVERY
-                batch = await self._send_batch()
-                report.add(planned)
+                batch = await self._queue_and_send()
+                batch.add(await self._send_batch())
                 report.add(batch)
-                if not (planned.busy or batch.busy):
+                if not batch.busy:
                     return report
 
     async def tick_logged(self) -> None:
         """For the scheduler: a failed tick is logged and the next one tries again."""
         if self._lock.locked():
-            return  # the previous tick is still sending; it queues what falls due meanwhile
+            return  # the previous tick is still sending; it queues what falls due as it goes
         try:
             report = await self.tick()
         except Exception:
@@ -177,136 +127,46 @@ class Dispatcher:
         if report.busy:
             log.info("delivery tick: %s", report)
 
-    async def _enqueue_all(self) -> TickReport:
+    async def _queue_and_send(self) -> TickReport:
+        """A batch of due members of each platform: queued, claimed in the same step, sent."""
         report = TickReport()
         for platform in sorted(self.messengers):
-            while True:
-                async with self.engine.begin() as conn:
-                    planned = await enqueue_due(
-                        conn,
-                        self.content.current,
-                        platform,
-                        self.clock.now(),
-                        self.batch_size,
-                        self.pacing_limit,
-                    )
-                report.members += planned.members
-                report.queued += planned.items
-                report.nudged += planned.nudges
-                if planned.members < self.batch_size:
-                    break
+            async with self.engine.begin() as conn:
+                planned = await enqueue_due(
+                    conn,
+                    self.content.current,
+                    platform,
+                    self.clock.now(),
+                    self.batch_size,
+                    self.pacing_limit,
+                    Claim(self.worker, self.lease),
+                )
+            report.members += planned.members
+            report.queued += planned.items
+            report.nudged += planned.nudges
+            if planned.claimed:
+                report.add(await self._send(planned.claimed, planned.recipients))
         return report
 
     async def _send_batch(self) -> TickReport:
+        """A batch of rows due again: retries, and claims a dead worker left to lapse."""
         async with self.engine.begin() as conn:
             claimed = await claim_deliveries(
                 conn, self.worker, self.clock.now(), self.lease, self.batch_size
             )
             if not claimed:
                 return TickReport()
-            jobs = await self._jobs(conn, claimed)
-        return await self._send_and_record(jobs)
+            members = await recipients(conn, list({row.member_id for row in claimed}))
+        return await self._send(claimed, members)
 
-    async def _send_and_record(self, jobs: list[_Job]) -> TickReport:
-        """Lanes send; one writer commits what they sent before they may send again.
-
-        The outcomes that arrive while the writer is busy form the next group: one
-        transaction, and one future that all their lanes wait on.
-        """
-        report = TickReport()
-        order = iter(jobs)
-        loop = asyncio.get_running_loop()
-        waiting: list[Attempt] = []
-        group: asyncio.Future = loop.create_future()
-        arrived = asyncio.Event()
-        lanes_done = False
-
-        # A few lanes share one iterator: sends overlap on a slow network without a task each.
-        async def lane() -> None:
-            for job in order:
-                result = await self._send_one(job)
-                waiting.append(Attempt(job.row, result, job.skip))
-                joined = group
-                arrived.set()
-                await joined
-
-        async def lanes() -> None:
-            nonlocal lanes_done
-            running = (lane() for _ in range(min(self.concurrency, len(jobs))))
-            results = await asyncio.gather(*running, return_exceptions=True)
-            lanes_done = True
-            arrived.set()
-            for result in results:
-                if isinstance(result, BaseException):
-                    raise result
-
-        async def writer(out: GroupWriter) -> None:
-            nonlocal waiting, group
-            failure: Exception | None = None
-            while waiting or not lanes_done:
-                await arrived.wait()
-                arrived.clear()
-                if not waiting:
-                    continue
-                attempts, written = waiting, group
-                waiting, group = [], loop.create_future()
-                if failure is None:
-                    try:
-                        await self._write(out, attempts, report)
-                    except Exception as error:
-                        # The lanes stop; their rows stay claimed until the lease lapses.
-                        failure = error
-                if written.done():
-                    continue  # cancelled: the tick is being shut down
-                if failure is None:
-                    written.set_result(None)
-                else:
-                    written.set_exception(failure)
-            if failure is not None:
-                raise failure
-
-        # One connection for the whole batch: a transaction per handful of DMs is the hot path.
-        async with group_writer(self.engine) as out:
-            await asyncio.gather(lanes(), writer(out))
-        return report
-
-    async def _write(self, out: GroupWriter, attempts: list[Attempt], report: TickReport) -> None:
-        counts = await record(out, attempts, self.clock.now())
-        for name, count in counts.items():
-            setattr(report, name, getattr(report, name) + count)
-
-    async def _jobs(self, conn: AsyncConnection, claimed: Sequence[Row]) -> list[_Job]:
-        member_ids = list({row.member_id for row in claimed})
-        found = await conn.execute(
-            select(
-                MEMBER.c.id,
-                MEMBER.c.platform,
-                MEMBER.c.workspace_id,
-                MEMBER.c.user_id,
-                MEMBER.c.display_name,
-                MEMBER.c.timezone,
-            ).where(MEMBER.c.id.in_(member_ids))
+    async def _send(self, claimed: Sequence[Row], members: Mapping[int, Row]) -> TickReport:
+        jobs = build_jobs(claimed, members, self.content.current, self.pacing_limit)
+        counts = await send_and_record(
+            self.engine, jobs, self._send_one, self.concurrency, self.clock.now
         )
-        members = {m.id: m for m in found.all()}
-        messages = _Messages(self.content.current, self.pacing_limit)
-        jobs = []
-        for row in claimed:
-            member = members.get(row.member_id)
-            message = messages.get(row.kind, row.path_id, row.item_id)
-            if member is None or message is None:
-                jobs.append(_Job(row, None, None, skip="the member or the item no longer exists"))
-                continue
-            recipient = Recipient(
-                member.platform,
-                member.workspace_id,
-                member.user_id,
-                member.display_name,
-                member.timezone,
-            )
-            jobs.append(_Job(row, recipient, message))
-        return jobs
+        return TickReport(**counts)
 
-    async def _send_one(self, job: _Job) -> SendResult | Exception | None:
+    async def _send_one(self, job: Job) -> SendResult | Exception | None:
         if job.recipient is None or job.message is None:
             return None
         messenger = self.messengers.get(job.recipient.platform)

@@ -1,38 +1,51 @@
-"""Turning due members into queued deliveries: which item is next, or hold and nudge instead.
+"""Turning due members into deliveries: which item is next, or hold and nudge instead.
 
 One transaction per batch of members. Each due member gets at most one row: the next item of
 their path, or the one nudge when pacing holds the path. Their `next_due_at` moves to the next
 scheduled day, so a member whose time passed while the bot was down gets one item, not one per
 missed day.
 
+The rows are inserted already claimed by the worker that queues them, which sends them straight
+away: no second pass to claim them. If the worker dies first, their claim lapses like any other
+(docs/delivery.md).
+
 The path's cursor (`enrollment.last_sent_item_id`) moves only when an item is sent. Until then
 the next item is the same one, whose row already exists and is still open, so the insert below
-changes nothing: a member never has two items on their way, with no extra query to find out.
+changes nothing and returns nothing: a member never has two items on their way, with no extra
+query to find out.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Row, and_, bindparam, select, update
+from sqlalchemy import Integer, Row, String, and_, bindparam, func, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import Insert
 
 from bot.core.content import ContentSet, Item, LearningPath
 from bot.core.delivery.bulk import Bulk
-from bot.core.delivery.claim import DELIVERY, MEMBER, lock_due_members
+from bot.core.delivery.claim import CLAIMED, DELIVERY, MEMBER, lock_due_members
 from bot.core.delivery.plan import next_due
-from bot.core.models import (
-    DeliveryKind,
-    DeliveryStatus,
-    MemberStatus,
-)
+from bot.core.models import AwareDateTime, DeliveryKind, DeliveryStatus, MemberStatus
 
 log = logging.getLogger(__name__)
 
 _OPEN = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who queues the rows and for how long they are theirs to send."""
+
+    worker: str
+    lease: timedelta
 
 
 @dataclass
@@ -40,6 +53,9 @@ class Planned:
     members: int = 0
     items: int = 0
     nudges: int = 0
+    # The rows queued and claimed for the worker (`claim.CLAIMED`), and who each member is.
+    claimed: Sequence[Row] = ()
+    recipients: dict[int, Row] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,10 +103,11 @@ async def enqueue_due(
     now: datetime,
     limit: int,
     pacing_limit: int,
+    claim: Claim,
 ) -> Planned:
     """Queue one delivery for each due member of `platform`, up to `limit` members."""
     members = await lock_due_members(conn, platform, now, limit)
-    planned = Planned(members=len(members))
+    planned = Planned(members=len(members), recipients={m.id: m for m in members})
     if not members:
         return planned
     writes = _Writes()
@@ -136,7 +153,7 @@ async def enqueue_due(
             writes.held.append({"member": member.id})
     planned.nudges = len(writes.held)
     planned.items = len(writes.rows) - planned.nudges
-    await _write(conn, writes, now)
+    planned.claimed = await _write(conn, writes, now, claim)
     return planned
 
 
@@ -153,9 +170,9 @@ def _following(member: Row, now: datetime) -> datetime | None:
         return None
 
 
-def _row(member_id: int, item: Item, kind: str) -> dict:
+def _row(member_id: int, item: Item, kind: str) -> tuple[int, str, str, str]:
     # A nudge is keyed by the item it holds back, so one hold brings one nudge.
-    return {"member": member_id, "path": item.path_id, "item": item.id, "as_kind": kind}
+    return (member_id, item.path_id, item.id, kind)
 
 
 async def _nudged_already(conn: AsyncConnection, member_ids: list[int]) -> set[tuple]:
@@ -169,45 +186,82 @@ async def _nudged_already(conn: AsyncConnection, member_ids: list[int]) -> set[t
     return {(row.member_id, row.path_id, row.item_id) for row in rows}
 
 
-async def _write(conn: AsyncConnection, writes: _Writes, now: datetime) -> None:
-    await _UPSERT[conn.dialect.name].run(conn, writes.rows, now=now)
+async def _write(
+    conn: AsyncConnection, writes: _Writes, now: datetime, claim: Claim
+) -> Sequence[Row]:
+    claimed: Sequence[Row] = ()
+    if writes.rows:
+        if conn.dialect.name == "postgresql":
+            columns = zip(*writes.rows, strict=True)
+            rows = {name: list(column) for name, column in zip(_KEYS, columns, strict=True)}
+        else:
+            rows = {"rows": json.dumps(writes.rows)}
+        found = await conn.execute(
+            _QUEUE[conn.dialect.name],
+            {**rows, "worker": claim.worker, "now": now, "until": now + claim.lease},
+        )
+        claimed = found.all()
     await _NEXT_DUE.run(conn, writes.next_due)
     await _HELD.run(conn, writes.held, now=now)
+    return claimed
 
 
-def _upsert(insert) -> Bulk:
-    """Insert; or bring back a closed row for the same item; or leave an open one alone.
+_KEYS = ("member_id", "path_id", "item_id", "kind")
+
+
+def _queue(insert, keys: list) -> Insert:
+    """Insert claimed; or bring back a closed row for the same item, claimed; or leave an open
+    one alone. Returns the rows claimed.
 
     A closed row comes back when a member returns to a path they left, or after they were
     unreachable and ran `/mentor resume`: the item goes out again rather than being skipped.
     """
-    return Bulk(
-        insert(DELIVERY)
-        .values(
-            member_id=bindparam("member"),
-            path_id=bindparam("path"),
-            item_id=bindparam("item"),
-            kind=bindparam("as_kind"),
-            status=DeliveryStatus.PENDING,
-            due_at=bindparam("now"),
-            attempts=0,
-        )
-        .on_conflict_do_update(
-            index_elements=["member_id", "path_id", "item_id", "kind"],
-            set_={
-                "status": DeliveryStatus.PENDING,
-                "due_at": bindparam("now"),
-                "attempts": 0,
-                "claimed_by": None,
-                "claimed_at": None,
-                "last_error": None,
-            },
-            where=and_(*(DELIVERY.c.status != status for status in _OPEN)),
-        )
+    claimed_now = select(
+        *keys,
+        literal(DeliveryStatus.CLAIMED),
+        bindparam("worker", type_=String),
+        bindparam("now", type_=AwareDateTime),
+        bindparam("until", type_=AwareDateTime),
+        literal(1),
     )
+    if insert is sqlite.insert:
+        # Without a WHERE, SQLite would read ON CONFLICT as the ON of a join.
+        claimed_now = claimed_now.where(true())
+    columns = [*_KEYS, "status", "claimed_by", "claimed_at", "due_at", "attempts"]
+    statement = insert(DELIVERY).from_select(columns, claimed_now)
+    return statement.on_conflict_do_update(
+        index_elements=list(_KEYS),
+        set_={
+            "status": DeliveryStatus.CLAIMED,
+            "claimed_by": statement.excluded.claimed_by,
+            "claimed_at": statement.excluded.claimed_at,
+            "due_at": statement.excluded.due_at,
+            "attempts": 1,
+            "last_error": None,
+        },
+        where=and_(*(DELIVERY.c.status != status for status in _OPEN)),
+    ).returning(*CLAIMED)
 
 
-_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+def _from_json() -> list:
+    # SQLite: the batch is one parameter, a JSON array of [member, path, item, kind].
+    rows = func.json_each(bindparam("rows", type_=String)).table_valued("value")
+    return [func.json_extract(rows.c.value, f"$[{i}]") for i in range(len(_KEYS))]
+
+
+def _from_arrays() -> list:
+    # PostgreSQL: one array parameter per column, zipped by unnest.
+    arrays = (
+        bindparam(name, type_=ARRAY(Integer if name == "member_id" else String)) for name in _KEYS
+    )
+    rows = func.unnest(*arrays).table_valued(*_KEYS).render_derived(name="queued")
+    return [rows.c[name] for name in _KEYS]
+
+
+_QUEUE = {
+    "postgresql": _queue(postgresql.insert, _from_arrays()),
+    "sqlite": _queue(sqlite.insert, _from_json()),
+}
 _NEXT_DUE = Bulk(
     update(MEMBER).where(MEMBER.c.id == bindparam("member")).values(next_due_at=bindparam("due"))
 )

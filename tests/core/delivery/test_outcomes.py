@@ -172,3 +172,30 @@ async def test_a_worker_dying_after_a_send_repeats_only_that_message(world: Worl
     await world.tick()
     per_member = sorted(len(world.messenger.to(name)) for name in ("ada", "bob", "cy"))
     assert per_member == [1, 1, 2]
+
+
+async def test_a_worker_dying_before_it_sends_leaves_its_rows_to_go_once_after_the_lease(
+    world: World,
+):
+    """Rows are claimed as they are queued; if the worker dies then, each goes once, later."""
+    for name in ("ada", "bob", "cy"):
+        await world.join(name, "ai-engineer")
+    world.clock.set(DUE)
+    doomed = make_dispatcher(
+        world.engine, world.services, world.clock, world.messenger, pacer=Pacer(rates={})
+    )
+    original = world.messenger.send_dm
+
+    async def die(to, message):
+        raise WorkerDied
+
+    world.messenger.send_dm = die
+    with pytest.raises(WorkerDied):
+        await doomed.tick()
+    world.messenger.send_dm = original
+    assert world.messenger.sent == []
+    await world.tick()
+    assert world.messenger.sent == []  # still claimed by the dead worker
+    world.clock.advance(doomed.lease + timedelta(seconds=1))
+    await world.tick()
+    assert sorted(sent.user_id for sent in world.messenger.sent) == ["ada", "bob", "cy"]
