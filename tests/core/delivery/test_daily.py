@@ -193,3 +193,20 @@ async def test_a_dm_cannot_ping_a_crowd(world: World):
     await world.wait(DAY)
     body = world.messenger.to("ada")[0].message.body
     assert "@everyone" not in body and "<!channel>" not in body
+
+
+async def test_a_member_falling_due_during_a_long_send_is_served_by_the_same_tick(world: World):
+    """A slow platform: ada's DM takes two minutes, bob falls due meanwhile and is not left."""
+    await world.join("ada", "ai-engineer", "09:00 UTC")
+    await world.join("bob", "ai-engineer", "09:01 UTC")
+    world.clock.set(utc(2026, 3, 3, 9))
+    original = world.messenger.send_dm
+
+    async def slow(to, message):
+        world.clock.advance(timedelta(minutes=2))
+        return await original(to, message)
+
+    world.messenger.send_dm = slow
+    report = await world.tick()
+    assert report.sent == 2
+    assert [sent.user_id for sent in world.messenger.sent] == ["ada", "bob"]
