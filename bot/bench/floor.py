@@ -4,6 +4,10 @@ For each bench member: insert its delivery row, move the member's next due time,
 sent; 500 rows a transaction, each step one executemany, on the same tables and indexes the
 dispatcher uses. Plain `sqlite3` on SQLite, plain asyncpg on PostgreSQL. Afterwards the rows
 are deleted and the members made due again, so the fan-out starts from the seeded state.
+
+On PostgreSQL the rows are all inserted before any is marked sent, as the dispatcher's first
+batch is queued before its first DM is recorded: prepared against a delivery table that is
+still empty, the update's cached plan would scan the table for every row it marks.
 """
 
 from __future__ import annotations
@@ -86,23 +90,27 @@ async def _postgresql(url: str, platform: str, due: datetime) -> float:
             row["id"]
             for row in await conn.fetch("SELECT id FROM member WHERE platform = $1", platform)
         ]
+        chunks = [
+            ids[start : start + ROWS_PER_TRANSACTION]
+            for start in range(0, len(ids), ROWS_PER_TRANSACTION)
+        ]
         started = time.perf_counter()
-        for start in range(0, len(ids), ROWS_PER_TRANSACTION):
-            chunk = ids[start : start + ROWS_PER_TRANSACTION]
-            keys = [(member_id, *_ROW) for member_id in chunk]
+        for chunk in chunks:
             async with conn.transaction():
                 await conn.executemany(
                     "INSERT INTO delivery (member_id, path_id, item_id, kind, status, due_at, "
                     "attempts) VALUES ($1, $2, $3, $4, 'pending', $5, 0)",
-                    [(*key, now) for key in keys],
+                    [(member_id, *_ROW, now) for member_id in chunk],
                 )
                 await conn.executemany(
                     "UPDATE member SET next_due_at = $1 WHERE id = $2",
                     [(now + timedelta(days=1), member_id) for member_id in chunk],
                 )
+        for chunk in chunks:
+            async with conn.transaction():
                 await conn.executemany(
                     f"UPDATE delivery SET status = 'sent', sent_at = $1 WHERE {_WHERE_PG}",
-                    [(now, *key) for key in keys],
+                    [(now, member_id, *_ROW) for member_id in chunk],
                 )
         seconds = time.perf_counter() - started
         async with conn.transaction():

@@ -4,8 +4,10 @@ The dispatcher's lanes each send one DM and then wait until its outcome is commi
 outcomes that arrive together share one transaction. So if the worker dies, the only messages
 that can go out twice are those sent and not yet written down: one per lane at most.
 
-Each kind of outcome is one statement run once per row (executemany): a group of DMs costs one
-round trip per kind present, usually two (the rows sent, and their paths moved on).
+Each kind of outcome is one UPDATE keyed by the row it changes. On SQLite each runs once per
+row (executemany), usually two of them: the rows sent, and their paths moved on. On PostgreSQL,
+where every statement is a round trip, the group is one statement: each kind a data-modifying
+CTE over arrays of its rows.
 """
 
 from __future__ import annotations
@@ -15,13 +17,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, update
+from sqlalchemy import Integer, Row, String, bindparam, func, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from bot.core.delivery.bulk import Bulk
 from bot.core.delivery.claim import DELIVERY, ENROLLMENT, MEMBER
 from bot.core.delivery.ports import Outcome, SendResult
 from bot.core.delivery.writer import GroupWriter
-from bot.core.models import DeliveryKind, DeliveryStatus, EnrollmentStatus, MemberStatus
+from bot.core.models import (
+    AwareDateTime,
+    DeliveryKind,
+    DeliveryStatus,
+    EnrollmentStatus,
+    MemberStatus,
+)
 
 # A row comes back to pending after a send error at 30 s, 1 min, 2 min … at most an hour apart,
 # and is given up (status failed) after MAX_ATTEMPTS errors. A 429 never counts: it only waits.
@@ -31,50 +40,84 @@ MAX_ATTEMPTS = 8
 # Even a Retry-After of 0 waits this long, so a platform saying "now" cannot spin a tick.
 MIN_RETRY_AFTER = 1.0
 
-_ROW = DELIVERY.c.id == bindparam("row_id")
+# Each kind of outcome and the columns of its rows, as `sort` fills them in.
+KINDS: dict[str, dict[str, Any]] = {
+    "sent": {"row_id": Integer},
+    # The path moves on only now, so an item that never arrived is the next one again.
+    "moved": {"member": Integer, "path": String, "item": String},
+    # Waiting out a rate limit is no attempt: the claim counted one, so `given_back` is 1 then.
+    "again": {"row_id": Integer, "due": AwareDateTime, "given_back": Integer, "reason": String},
+    "closed": {"row_id": Integer, "closed_as": String, "reason": String},
+    # One refusal is enough: stop until the member runs `/mentor resume`.
+    "unreachable": {"member": Integer, "reason": String},
+}
 
-SENT = Bulk(
-    update(DELIVERY)
-    .where(_ROW)
-    .values(status=DeliveryStatus.SENT, sent_at=bindparam("now"), last_error=None)
-)
-# The path moves on only now, so an item that never arrived is the next one again.
-MOVED_ON = Bulk(
-    update(ENROLLMENT)
-    .where(
-        ENROLLMENT.c.member_id == bindparam("member"),
-        ENROLLMENT.c.path_id == bindparam("path"),
-        ENROLLMENT.c.status == EnrollmentStatus.ACTIVE,
-    )
-    .values(last_sent_item_id=bindparam("item"))
-)
-# Waiting out a rate limit is no attempt: the claim counted one, so `given_back` is 1 then.
-AGAIN = Bulk(
-    update(DELIVERY)
-    .where(_ROW)
-    .values(
-        status=DeliveryStatus.PENDING,
-        due_at=bindparam("due"),
-        attempts=DELIVERY.c.attempts - bindparam("given_back"),
-        last_error=bindparam("reason"),
-    )
-)
-CLOSED = Bulk(
-    update(DELIVERY)
-    .where(_ROW)
-    .values(status=bindparam("closed_as"), last_error=bindparam("reason"))
-)
-# One refusal is enough: stop until the member runs `/mentor resume`.
-UNREACHABLE = Bulk(
-    update(MEMBER)
-    .where(MEMBER.c.id == bindparam("member"))
-    .values(
-        status=MemberStatus.UNREACHABLE,
-        status_reason=bindparam("reason"),
-        next_due_at=None,
-        updated_at=bindparam("now"),
-    )
-)
+
+def _updates(rows: dict[str, Any], now: Any) -> dict[str, Any]:
+    """Each kind's UPDATE, reading its row's values from `rows[kind].<column>`."""
+    sent, moved, again, closed = rows["sent"], rows["moved"], rows["again"], rows["closed"]
+    unreachable = rows["unreachable"]
+    return {
+        "sent": update(DELIVERY)
+        .where(DELIVERY.c.id == sent.row_id)
+        .values(status=DeliveryStatus.SENT, sent_at=now, last_error=None),
+        "moved": update(ENROLLMENT)
+        .where(
+            ENROLLMENT.c.member_id == moved.member,
+            ENROLLMENT.c.path_id == moved.path,
+            ENROLLMENT.c.status == EnrollmentStatus.ACTIVE,
+        )
+        .values(last_sent_item_id=moved.item),
+        "again": update(DELIVERY)
+        .where(DELIVERY.c.id == again.row_id)
+        .values(
+            status=DeliveryStatus.PENDING,
+            due_at=again.due,
+            attempts=DELIVERY.c.attempts - again.given_back,
+            last_error=again.reason,
+        ),
+        "closed": update(DELIVERY)
+        .where(DELIVERY.c.id == closed.row_id)
+        .values(status=closed.closed_as, last_error=closed.reason),
+        "unreachable": update(MEMBER)
+        .where(MEMBER.c.id == unreachable.member)
+        .values(
+            status=MemberStatus.UNREACHABLE,
+            status_reason=unreachable.reason,
+            next_due_at=None,
+            updated_at=now,
+        ),
+    }
+
+
+class _Params:
+    """A kind's row as bind parameters, one per column, for executemany."""
+
+    def __init__(self, columns: dict[str, Any]) -> None:
+        for name, type_ in columns.items():
+            setattr(self, name, bindparam(name, type_=type_))
+
+
+def _per_row() -> dict[str, Bulk]:
+    params = {kind: _Params(columns) for kind, columns in KINDS.items()}
+    now = bindparam("now", type_=AwareDateTime)
+    return {kind: Bulk(statement) for kind, statement in _updates(params, now).items()}
+
+
+def _arrays() -> Bulk:
+    """All kinds in one statement: a data-modifying CTE per kind, each over an unnest of one
+    array parameter per column (`<kind>_<column>`); every such CTE runs, read or not."""
+    rows = {}
+    for kind, columns in KINDS.items():
+        arrays = (bindparam(f"{kind}_{name}", type_=ARRAY(t)) for name, t in columns.items())
+        rows[kind] = func.unnest(*arrays).table_valued(*columns).render_derived(name=kind).c
+    now = bindparam("now", type_=AwareDateTime)
+    ctes = [statement.cte(f"{kind}_rows") for kind, statement in _updates(rows, now).items()]
+    return Bulk(select(literal(1)).add_cte(*ctes))
+
+
+PER_ROW = _per_row()
+ARRAYS = _arrays()
 
 
 @dataclass(frozen=True)
@@ -87,61 +130,65 @@ class Attempt:
 
 @dataclass
 class Writes:
-    """The rows each statement gets, and how many outcomes of each kind there were."""
+    """The rows of each kind, and how many outcomes of each kind there were."""
 
-    now: datetime
     counts: Counter = field(default_factory=Counter)
-    sent: list[dict[str, Any]] = field(default_factory=list)
-    moved: list[dict[str, Any]] = field(default_factory=list)
-    again: list[dict[str, Any]] = field(default_factory=list)
-    closed: list[dict[str, Any]] = field(default_factory=list)
-    unreachable: list[dict[str, Any]] = field(default_factory=list)
+    rows: dict[str, list[dict[str, Any]]] = field(
+        default_factory=lambda: {kind: [] for kind in KINDS}
+    )
 
-    def statements(self) -> list[tuple[Bulk, list[dict[str, Any]]]]:
-        """Each statement with its rows, in the order they are written."""
+    def statements(self, writer: GroupWriter, now: datetime) -> list[tuple[str, list[tuple]]]:
+        """The SQL and parameters that write them all, for `writer`'s database."""
+        if writer.dialect.name == "postgresql":
+            arrays = {
+                f"{kind}_{name}": [row[name] for row in self.rows[kind]]
+                for kind, columns in KINDS.items()
+                for name in columns
+            }
+            return [ARRAYS.rows(writer.dialect, [{}], {"now": now, **arrays})]
         return [
-            (SENT, self.sent),
-            (MOVED_ON, self.moved),
-            (AGAIN, self.again),
-            (CLOSED, self.closed),
-            (UNREACHABLE, self.unreachable),
+            PER_ROW[kind].rows(writer.dialect, rows, {"now": now})
+            for kind, rows in self.rows.items()
+            if rows
         ]
 
 
 def sort(attempts: list[Attempt], now: datetime) -> Writes:
     """What to write for each outcome in `attempts`."""
-    writes = Writes(now)
+    writes = Writes()
     for attempt in attempts:
-        writes.counts[_sort(attempt, writes, now)] += 1
+        writes.counts[_sort(attempt, writes.rows, now)] += 1
     return writes
 
 
-def _sort(attempt: Attempt, writes: Writes, now: datetime) -> str:
+def _sort(attempt: Attempt, rows: dict[str, list[dict[str, Any]]], now: datetime) -> str:
     row, result = attempt.row, attempt.result
     if result is None:
         reason = attempt.skip_reason or "nothing to send"
-        writes.closed.append(_closed(row, DeliveryStatus.SKIPPED, reason))
+        rows["closed"].append(_closed(row, DeliveryStatus.SKIPPED, reason))
         return "skipped"
     if isinstance(result, Exception):
         reason = f"error: {type(result).__name__}: {result}"[:500]
         if row.attempts >= MAX_ATTEMPTS:
-            writes.closed.append(_closed(row, DeliveryStatus.FAILED, reason))
+            rows["closed"].append(_closed(row, DeliveryStatus.FAILED, reason))
             return "failed"
         delay = min(BACKOFF_MAX, BACKOFF_START * 2 ** (row.attempts - 1))
-        writes.again.append(_again(row, now + timedelta(seconds=delay), False, reason))
+        rows["again"].append(_again(row, now + timedelta(seconds=delay), False, reason))
         return "retry_later"
     if result.outcome == Outcome.SENT:
-        writes.sent.append({"row_id": row.id})
+        rows["sent"].append({"row_id": row.id})
         if row.kind == DeliveryKind.ITEM:
-            writes.moved.append({"member": row.member_id, "path": row.path_id, "item": row.item_id})
+            rows["moved"].append(
+                {"member": row.member_id, "path": row.path_id, "item": row.item_id}
+            )
         return "sent"
     if result.outcome == Outcome.RETRY_LATER:
         due = now + timedelta(seconds=max(result.retry_after, MIN_RETRY_AFTER))
-        writes.again.append(_again(row, due, True, result.reason or "retry later"))
+        rows["again"].append(_again(row, due, True, result.reason or "retry later"))
         return "retry_later"
     reason = result.reason or "the platform refused the DM"
-    writes.closed.append(_closed(row, DeliveryStatus.UNREACHABLE, reason))
-    writes.unreachable.append({"member": row.member_id, "reason": reason[:200]})
+    rows["closed"].append(_closed(row, DeliveryStatus.UNREACHABLE, reason))
+    rows["unreachable"].append({"member": row.member_id, "reason": reason[:200]})
     return "unreachable"
 
 
@@ -156,11 +203,5 @@ def _again(row: Row, due: datetime, rate_limited: bool, reason: str) -> dict[str
 async def record(writer: GroupWriter, attempts: list[Attempt], now: datetime) -> Counter:
     """Store every outcome in `attempts` in one transaction; how many of each kind there were."""
     writes = sort(attempts, now)
-    await writer.write(
-        [
-            statement.rows(writer.dialect, rows, {"now": now})
-            for statement, rows in writes.statements()
-            if rows
-        ]
-    )
+    await writer.write(writes.statements(writer, now))
     return writes.counts

@@ -7,7 +7,8 @@ SQLAlchemy (open a cursor, execute, close it), and on a busy machine a switch ca
 than the writes themselves. So on a SQLite file a group is written by a plain `sqlite3`
 connection right away, in the event loop's own thread, unless another connection holds the
 write lock: then it waits for it on a thread of its own. On PostgreSQL a group goes straight to
-asyncpg, one round trip per statement; anything else goes through SQLAlchemy.
+asyncpg, one round trip per statement (`record` makes it one statement); anything else goes
+through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -51,11 +52,17 @@ async def group_writer(engine: AsyncEngine) -> AsyncIterator[GroupWriter]:
             writer.close()
         return
     async with engine.connect() as conn:
-        if url.get_driver_name() == "asyncpg":
-            raw = await conn.get_raw_connection()
-            yield _AsyncpgWriter(raw.driver_connection, engine.dialect)
-        else:
+        if url.get_driver_name() != "asyncpg":
             yield _EngineWriter(conn)
+            return
+        driver = (await conn.get_raw_connection()).driver_connection
+        # Planned for each group as the table is now. A plan cached once and reused could have
+        # been made while the delivery table was still (nearly) empty, and scan it every time.
+        await driver.execute("SET plan_cache_mode = force_custom_plan")
+        try:
+            yield _AsyncpgWriter(driver, engine.dialect)
+        finally:
+            await driver.execute("RESET plan_cache_mode")
 
 
 class _SqliteFile:
@@ -120,6 +127,11 @@ class _AsyncpgWriter:
         self.dialect = dialect
 
     async def write(self, statements: Statements) -> None:
+        if len(statements) == 1 and len(statements[0][1]) == 1:
+            # One statement is a transaction of its own: no BEGIN and COMMIT round trips.
+            sql, (params,) = statements[0]
+            await self.driver.execute(sql, *params)
+            return
         async with self.driver.transaction():
             for sql, params in statements:
                 await self.driver.executemany(sql, params)
