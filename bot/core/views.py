@@ -156,6 +156,11 @@ def _already_sent(path: LearningPath, last_sent_item_id: str | None, upcoming: I
     return last_sent_item_id in ids and ids.index(upcoming.id) <= ids.index(last_sent_item_id)
 
 
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
 def progress_message(
     report: Progress,
     status: MemberStatus,
@@ -163,9 +168,7 @@ def progress_message(
     schedule: str,
     when: Moment | None,
 ) -> Message:
-    width = 20
-    filled = round(width * report.done / report.total) if report.total else 0
-    bar = "█" * filled + "░" * (width - filled)
+    bar = progress_bar(report.done, report.total)
     deliveries = STATUS_TEXT.get(status, status)
     if status == MemberStatus.UNREACHABLE and reason:
         deliveries += f" ({reason})"
@@ -188,4 +191,49 @@ def progress_message(
         title=f"Your progress on the {report.path.title} path",
         body="\n".join(lines),
         fields=tuple(fields),
+    )
+
+
+def home_message(
+    report: Progress | None,
+    status: MemberStatus | None,
+    schedule: str | None,
+    when: Moment | None,
+) -> Message:
+    """The member's home page (Slack's App Home): their path at a glance and what to do next."""
+    if report is None:
+        return Message(
+            title="Welcome to mentorbot",
+            body="A short placement quiz puts you on a path: AI engineer (build products on "
+            "existing models), ML engineer (train and ship models), or Explorer if you are "
+            "undecided. Then one lesson or project arrives by DM each day at your time.\n\n"
+            "`/mentor help` lists every command.",
+            choices=(
+                Choice("Take the placement quiz", Act.START, style=Style.PRIMARY),
+                Choice("See the paths", Act.PATHS),
+            ),
+        )
+    lines = [f"`{progress_bar(report.done, report.total)}` {report.done}/{report.total} done"]
+    if report.current is not None:
+        lines.append(f"Up next: day {report.current.day}, **{report.current.title}**")
+    else:
+        lines.append("You have finished this path. `/mentor paths` to choose another.")
+    if status is not None and status != MemberStatus.ACTIVE:
+        lines.append(f"Deliveries are {STATUS_TEXT.get(status, status)}.")
+    fields = [Field("Next lesson", moment_token(when) if when else "nothing scheduled")]
+    if schedule:
+        fields.append(Field("Schedule", schedule))
+    fields.append(Field("Streak", f"{report.streak} day{'s' if report.streak != 1 else ''}"))
+    paused = status == MemberStatus.PAUSED
+    return Message(
+        title=f"Your {report.path.title} path",
+        body="\n".join(lines),
+        fields=tuple(fields),
+        choices=(
+            Choice("Today's lesson", Act.TODAY, style=Style.PRIMARY),
+            Choice("Resume deliveries", Act.RESUME)
+            if paused
+            else Choice("Pause deliveries", Act.PAUSE),
+            Choice("Change schedule", Act.SCHEDULE),
+        ),
     )
