@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from bot.core.errors import StartupError
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -174,12 +176,37 @@ def _normalise_url(url: str) -> str:
     return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
+def _startup_errors(error: BaseException) -> list[StartupError]:
+    """The refusals to start inside `error`, which may be the runtime's TaskGroup failing."""
+    if isinstance(error, StartupError):
+        return [error]
+    if isinstance(error, BaseExceptionGroup):
+        matched, rest = error.split(StartupError)
+        if matched is not None and rest is None:
+            return [e for e in _leaves(matched)]
+    return []
+
+
+def _leaves(group: BaseExceptionGroup) -> list:
+    found = []
+    for error in group.exceptions:
+        found += _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
+    return found
+
+
 def _run(settings, platform: str | None, worker: bool = False) -> int:
     from bot.app import run, work
     from bot.core.content import ContentError
 
     try:
         return asyncio.run(work(settings) if worker else run(settings, platform))
+    except (StartupError, ExceptionGroup) as error:
+        refusals = _startup_errors(error)
+        if not refusals:
+            raise
+        for refusal in refusals:
+            print(f"mentorbot: {refusal}", file=sys.stderr)
+        return 2
     except ContentError as error:
         print("mentorbot: the content has problems, so the bot did not start:", file=sys.stderr)
         for problem in error.problems:
