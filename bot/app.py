@@ -187,6 +187,8 @@ async def work(settings: Settings) -> int:
     app = await build_app(settings, SystemClock())
     try:
         messengers = [create_messenger(name, settings) for name in names]
+        # A messenger holding a connection pool is closed after the last tick.
+        app.closers.extend(m.aclose for m in messengers if hasattr(m, "aclose"))
         log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
         await serve(app.dispatcher, settings.delivery_tick_seconds, messengers=messengers)
     finally:

@@ -1,0 +1,133 @@
+"""The Slack connection: one Bolt AsyncApp, reached over Socket Mode when SLACK_APP_TOKEN is
+set and over HTTP at /slack/events otherwise (Bolt checks each request's signature there)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.core.commands import Router
+from bot.core.errors import StartupError
+from bot.core.services import Services
+from bot.platforms.slack.handlers import Handlers
+from bot.platforms.slack.home import HomeTab
+from bot.platforms.slack.messenger import SlackMessenger
+from bot.platforms.slack.people import People
+from bot.platforms.slack.web import SlackWeb
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+# How long a stop waits for acknowledged requests still being answered.
+FINISH_SECONDS = 10.0
+
+
+class SlackAdapter:
+    platform = "slack"
+
+    def __init__(self, router: Router, services: Services, settings: Settings) -> None:
+        if settings.slack_bot_token is None:
+            raise StartupError("Slack needs SLACK_BOT_TOKEN (the bot token, xoxb-…)")
+        if settings.slack_app_token is None and settings.slack_signing_secret is None:
+            raise StartupError(
+                "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)"
+            )
+        self.app_token = settings.slack_app_token
+        self.host, self.port = settings.slack_host, settings.slack_port
+        self.web = SlackWeb(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+        self.messenger = SlackMessenger(self.web)
+        self.handlers = Handlers(
+            router,
+            self.web,
+            People(self.web.client, settings.slack_moderators),
+            HomeTab(services, self.web.client),
+        )
+        secret = settings.slack_signing_secret
+        self.bolt = AsyncApp(
+            name="mentorbot",
+            client=self.web.client,
+            signing_secret=secret.get_secret_value() if secret else "",
+            # Socket Mode's connection is authenticated by the app token instead.
+            request_verification_enabled=self.app_token is None,
+        )
+        self.handlers.register(self.bolt)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._listening = False
+
+    def connected(self) -> bool:
+        if self._socket is not None:
+            session = self._socket.client.current_session
+            return session is not None and not session.closed
+        return self._listening
+
+    async def run(self, stop: asyncio.Event) -> None:
+        await self._check_bot_token()
+        try:
+            if self.app_token is not None:
+                await self._socket_mode(stop)
+            else:
+                await self._http(stop)
+        finally:
+            await self._finish()
+
+    async def _check_bot_token(self) -> None:
+        try:
+            identity = await self.web.client.auth_test()
+        except SlackApiError as error:
+            raise StartupError(
+                f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}); "
+                "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page"
+            ) from None
+        log.info("Slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
+
+    async def _http(self, stop: asyncio.Event) -> None:
+        server = self.bolt.server(port=self.port, path=EVENTS_PATH, host=self.host)
+        runner = web.AppRunner(server.web_app, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, self.host, self.port).start()
+        except OSError as error:
+            await runner.cleanup()
+            raise StartupError(
+                f"Slack (HTTP mode) cannot listen on {self.host}:{self.port}: {error.strerror}. "
+                "Set MENTORBOT_SLACK_HOST and MENTORBOT_SLACK_PORT to a free address."
+            ) from None
+        self._listening = True
+        log.info("Slack (HTTP mode) listening on %s:%d%s", self.host, self.port, EVENTS_PATH)
+        try:
+            await stop.wait()
+        finally:
+            self._listening = False
+            await runner.cleanup()
+
+    async def _socket_mode(self, stop: asyncio.Event) -> None:
+        handler = AsyncSocketModeHandler(
+            self.bolt, self.app_token.get_secret_value(), web_client=self.web.client
+        )
+        try:
+            # Asked here rather than inside connect(), which retries a refused token forever.
+            handler.client.wss_uri = await handler.client.issue_new_wss_url()
+        except SlackApiError as error:
+            await handler.close_async()
+            raise StartupError(
+                f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}); use an "
+                "app-level token (xapp-…) with the connections:write scope"
+            ) from None
+        self._socket = handler
+        await handler.connect_async()
+        log.info("Slack (Socket Mode) connected")
+        try:
+            await stop.wait()
+        finally:
+            await handler.close_async()
+
+    async def _finish(self) -> None:
+        running = set(self.handlers.running)
+        if running:
+            await asyncio.wait(running, timeout=FINISH_SECONDS)

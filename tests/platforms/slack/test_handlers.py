@@ -1,0 +1,232 @@
+"""Slash commands, buttons, forms and events through the running Bolt app, answered in Slack."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+from sqlmodel import select
+
+from bot.core.commands.router import OOPS
+from bot.core.models import Member
+from bot.mentor.fake_anthropic import FakeAnthropic, Reply
+from tests.platforms.slack.conftest import (
+    ADA,
+    BOB,
+    MOD,
+    OWNER,
+    Slack,
+    buttons,
+    running_slack,
+    text_of,
+)
+from tests.platforms.slack.fake_slack import FakeSlack
+
+# What each command needs after it to do its work; the rest run bare.
+SAMPLE_ARGS = {"join": "ai-engineer", "ask": "what are embeddings?", "schedule": "07:30 UTC"}
+
+
+async def member(slack: Slack, user_id: str) -> Member | None:
+    async with slack.app.services.db() as session:
+        return (await session.exec(select(Member).where(Member.user_id == user_id))).first()
+
+
+def dm_posts(fake: FakeSlack, user_id: str) -> list[dict]:
+    return [c.args for c in fake.called("chat.postMessage") if c.args["channel"] == user_id]
+
+
+async def test_mentor_alone_shows_help(slack: Slack):
+    """`/mentor` with nothing after it lists the commands, privately."""
+    answer = await slack.reply(ADA)
+    assert answer["response_type"] == "ephemeral"
+    assert "/mentor start" in text_of(answer["blocks"])
+    assert "For moderators" not in text_of(answer["blocks"])
+
+
+async def test_mentor_admin_alone_shows_help_with_the_moderator_commands(slack: Slack):
+    """`/mentor-admin` alone is help too; a moderator sees their commands in it."""
+    answer = await slack.reply(MOD, command="/mentor-admin")
+    assert "/mentor-admin stats" in text_of(answer["blocks"])
+
+
+async def test_every_subcommand_answers_without_an_error(slack: Slack):
+    """Each command of the shared declaration, typed after its slash command, gets an answer."""
+    for command in slack.app.router.commands:
+        line = f"{command.name} {SAMPLE_ARGS.get(command.name, '')}".strip()
+        answer = await slack.reply(MOD, line, command=f"/{command.group}")
+        shown = text_of(answer["blocks"])
+        assert "Unknown command" not in shown and OOPS[:30] not in shown, (line, shown)
+
+
+async def test_the_quiz_is_answered_by_buttons_each_step_replacing_the_question(slack: Slack):
+    """Every click replaces the question it answered; the last one places the member."""
+    answer = await slack.reply(ADA, "start")
+    steps = 0
+    while "Placement quiz" in answer["text"]:
+        url = await slack.click(ADA, buttons(answer["blocks"])[0])
+        (answer,) = await slack.fake.wait_for(lambda url=url: slack.fake.posted(url))
+        assert answer["replace_original"] is True
+        steps += 1
+    assert steps == len(slack.app.services.content.current.quiz.questions)
+    assert "You're on the" in answer["text"]
+
+
+async def test_a_new_members_zone_comes_from_their_slack_profile(slack: Slack):
+    """The first command creates the member in the zone users.info reports."""
+    await slack.reply(BOB, "start")
+    found = await member(slack, BOB)
+    assert found is not None and found.timezone == "Asia/Tokyo"
+    assert found.display_name == "Bob"
+
+
+async def test_schedule_alone_opens_a_modal_whose_answer_comes_back_where_asked(slack: Slack):
+    """`/mentor schedule` opens a modal with the trigger; the saved schedule is told privately
+    in the conversation the command came from."""
+    url = await slack.command(ADA, "schedule")
+    (opened,) = await slack.fake.wait_for(lambda: slack.fake.called("views.open"))
+    assert opened.args["trigger_id"] == f"trigger.{ADA}"
+    view = opened.args["view"]
+    assert [b["block_id"] for b in view["blocks"] if b["type"] == "input"] == [
+        "time",
+        "timezone",
+        "days",
+    ]
+    await slack.submit(ADA, view, {"time": "06:45", "timezone": "Europe/Paris", "days": "mon-fri"})
+    (answer,) = await slack.fake.wait_for(lambda: slack.fake.posted(url))
+    assert "Schedule saved" in answer["text"]
+    found = await member(slack, ADA)
+    assert (found.delivery_time, found.timezone) == ("06:45", "Europe/Paris")
+
+
+async def test_schedule_with_arguments_shows_the_next_lesson_as_a_slack_date(slack: Slack):
+    """Times reach Slack as date tokens, which every reader sees in their own zone."""
+    await slack.reply(ADA, "join ai-engineer")
+    answer = await slack.reply(ADA, "schedule 07:30 Europe/Berlin mon-fri")
+    assert "<!date^" in text_of(answer["blocks"]) and "{time}" in text_of(answer["blocks"])
+
+
+async def test_moderator_commands_refuse_members_and_admit_listed_ids_and_owners(slack: Slack):
+    """A member is told plainly; SLACK_MODERATOR_IDS and workspace owners get the answer."""
+    refused = await slack.reply(ADA, "stats", command="/mentor-admin")
+    assert "for moderators only" in refused["text"] + text_of(refused["blocks"])
+    for moderator in (MOD, OWNER):
+        answer = await slack.reply(moderator, "stats", command="/mentor-admin")
+        assert answer["text"] == "Community stats"
+
+
+async def test_the_home_tab_is_published_on_opening_and_after_a_change(slack: Slack):
+    """app_home_opened publishes the welcome; joining a path republishes it with the path."""
+    await slack.event({"type": "app_home_opened", "user": ADA, "tab": "home", "channel": "D1"})
+    (first,) = await slack.fake.wait_for(lambda: slack.fake.called("views.publish"))
+    assert first.args["user_id"] == ADA and first.args["view"]["type"] == "home"
+    assert "Take the placement quiz" in text_of(first.args["view"]["blocks"])
+    await slack.reply(ADA, "join ml-engineer")
+    latest = await slack.fake.wait_for(lambda: slack.fake.called("views.publish")[1:])
+    shown = text_of(latest[-1].args["view"]["blocks"])
+    assert "Your ML engineer path" in shown and "0/" in shown and "Pause deliveries" in shown
+
+
+async def test_a_home_tab_button_answers_in_the_dm(slack: Slack):
+    """A click in the home tab has no conversation of its own: the answer arrives by DM."""
+    await slack.reply(ADA, "join ai-engineer")
+    await slack.event({"type": "app_home_opened", "user": ADA, "tab": "home"})
+    published = await slack.fake.wait_for(lambda: slack.fake.called("views.publish"))
+    today = buttons(published[-1].args["view"]["blocks"])[0]
+    await slack.click(ADA, today, container={"type": "view", "view_id": "V1"})
+    (lesson,) = await slack.fake.wait_for(lambda: dm_posts(slack.fake, ADA))
+    assert lesson["text"].startswith("Day 1 · Lesson:")
+
+
+async def test_a_click_on_a_dm_answers_in_that_dm(slack: Slack):
+    """Mark done on a lesson in the DM answers in the DM, as a message of its own."""
+    await slack.reply(ADA, "join ai-engineer")
+    url = await slack.command(ADA, "today", channel_id="DADA", channel_name="directmessage")
+    (lesson,) = await slack.fake.wait_for(lambda: slack.fake.called("chat.postMessage"))
+    assert lesson.args["channel"] == "DADA" and slack.fake.posted(url) == []
+    done = buttons(lesson.args["blocks"])[0]
+    container = {"type": "message", "channel_id": "DADA", "message_ts": "1700000000.000001"}
+    await slack.click(ADA, done, container=container)
+    posts = await slack.fake.wait_for(lambda: slack.fake.called("chat.postMessage")[1:])
+    assert posts[0].args["channel"] == "DADA" and "Marked" in text_of(posts[0].args["blocks"])
+
+
+async def test_broadcast_mentions_never_reach_slack(slack: Slack):
+    """Text a member typed that would notify everyone is made inert in every call."""
+    for text in ("join <!channel>", "join <!here|here>", "join <!subteam^S1|@devs> @everyone"):
+        await slack.reply(ADA, text)
+    await slack.event({"type": "app_home_opened", "user": ADA, "tab": "home"})
+    await slack.fake.wait_for(lambda: slack.fake.called("views.publish"))
+    everything = json.dumps([c.args for c in slack.fake.calls]) + json.dumps(slack.fake.responses)
+    for broadcast in ("<!channel", "<!here", "<!everyone", "<!subteam", "@everyone"):
+        assert broadcast not in everything
+
+
+async def test_ask_from_a_channel_streams_into_the_dm_about_once_an_interval(
+    clean_env: None, tmp_path: Path, fake: FakeSlack
+):
+    """The answer grows in the member's DM by chat.update, paced by the edit interval; the
+    channel is told privately where it is."""
+    text = " ".join(f"Embeddings map text to vectors, part {n} [1]." for n in range(12))
+    claude = FakeAnthropic(Reply(text=text, chunk_chars=20, delay=0.05))
+    settings = {
+        "ANTHROPIC_API_KEY": "test-key",
+        "ANTHROPIC_BASE_URL": await claude.start(),
+        "MENTORBOT_ASK_EDIT_INTERVAL": 0.4,
+    }
+    try:
+        async with running_slack(tmp_path, fake, **settings) as slack:
+            url = await slack.command(ADA, "ask what are embeddings?")
+            finished = await fake.wait_for(
+                lambda: [c for c in fake.called("chat.update") if buttons(c.args["blocks"])]
+            )
+    finally:
+        await claude.close()
+    (note,) = fake.posted(url)
+    assert "our DM" in note["text"] + text_of(note["blocks"])
+    (start,) = dm_posts(fake, ADA)
+    updates = fake.called("chat.update")
+    assert all(u.args["channel"] == fake.dm(ADA) for u in updates)
+    assert len(updates) >= 3 and finished[0] is updates[-1]
+    # The last edit (the finished answer) is not paced; every one before it is.
+    gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(updates[:-1])]
+    assert gaps and min(gaps) >= 0.35
+    assert "part 11" in text_of(updates[-1].args["blocks"]) and start["text"] == "Mentor"
+
+
+async def test_a_message_in_the_dm_is_a_question_for_the_mentor(slack: Slack):
+    """A plain message in the bot's DM is answered there, as /mentor ask would."""
+    await slack.event(
+        {"type": "message", "channel_type": "im", "channel": "DADA", "user": ADA, "text": "rag?"}
+    )
+    (start,) = await slack.fake.wait_for(lambda: slack.fake.called("chat.postMessage"))
+    assert start.args["channel"] == "DADA"
+    answered = await slack.fake.wait_for(
+        lambda: [c for c in slack.fake.called("chat.update") if buttons(c.args["blocks"])]
+    )
+    assert answered[0].args["channel"] == "DADA"
+    assert "Helpful" in text_of(answered[0].args["blocks"])
+
+
+async def test_a_file_shared_in_the_dm_becomes_an_attachment_read_with_the_bot_token(
+    slack: Slack,
+):
+    """A shared file's bytes come from Slack with the bot token; with no command to take it the
+    member is told how to send one."""
+    file = slack.fake.add_file("content.zip", b"PK\x03\x04 lessons")
+    attachment = slack.adapter.handlers._attachment(file)
+    assert (attachment.name, attachment.size) == ("content.zip", len(b"PK\x03\x04 lessons"))
+    assert await attachment.read() == b"PK\x03\x04 lessons"
+    await slack.event(
+        {
+            "type": "message",
+            "subtype": "file_share",
+            "channel_type": "im",
+            "channel": "DADA",
+            "user": ADA,
+            "text": "",
+            "files": [file],
+        }
+    )
+    (hint,) = await slack.fake.wait_for(lambda: slack.fake.called("chat.postMessage"))
+    assert "file" in text_of(hint.args["blocks"])
