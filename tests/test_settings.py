@@ -42,3 +42,26 @@ def test_env_file_is_read(clean_env, tmp_path: Path, monkeypatch: pytest.MonkeyP
     settings = Settings()
     assert settings.discord_token is None
     assert settings.default_timezone == "Europe/Berlin"
+
+
+def test_slack_settings_have_defaults_and_are_checked(clean_env):
+    """Slack's own API address and port 3000 by default; the URL gets its slash; a bad URL or
+    port is refused with the setting's name."""
+    settings = Settings(_env_file=None)
+    assert (settings.slack_api_url, settings.slack_host, settings.slack_port) == (
+        "https://slack.com/api/",
+        "0.0.0.0",
+        3000,
+    )
+    local = Settings(_env_file=None, SLACK_API_URL="http://127.0.0.1:9000/api")
+    assert local.slack_api_url == "http://127.0.0.1:9000/api/"
+    with pytest.raises(ValidationError, match="SLACK_API_URL"):
+        Settings(_env_file=None, SLACK_API_URL="slack.com/api")
+    with pytest.raises(ValidationError, match="MENTORBOT_SLACK_PORT"):
+        Settings(_env_file=None, MENTORBOT_SLACK_PORT=70000)
+
+
+def test_slack_moderator_ids_are_a_comma_separated_list(clean_env):
+    """Spaces and empty entries are ignored."""
+    settings = Settings(_env_file=None, SLACK_MODERATOR_IDS=" U1, U2,,U3 ")
+    assert settings.slack_moderators == frozenset({"U1", "U2", "U3"})

@@ -4,11 +4,14 @@ set and over HTTP at /slack/events otherwise (Bolt checks each request's signatu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
 
 from bot.core.commands import Router
@@ -49,13 +52,14 @@ class SlackAdapter:
             HomeTab(services, self.web.client),
         )
         secret = settings.slack_signing_secret
-        self.bolt = AsyncApp(
-            name="mentorbot",
-            client=self.web.client,
-            signing_secret=secret.get_secret_value() if secret else "",
-            # Socket Mode's connection is authenticated by the app token instead.
-            request_verification_enabled=self.app_token is None,
-        )
+        with _quiet_about_the_token():
+            self.bolt = AsyncApp(
+                name="mentorbot",
+                client=self.web.client,
+                signing_secret=secret.get_secret_value() if secret else "",
+                # Socket Mode's connection is authenticated by the app token instead.
+                request_verification_enabled=self.app_token is None,
+            )
         self.handlers.register(self.bolt)
         self._socket: AsyncSocketModeHandler | None = None
         self._listening = False
@@ -131,3 +135,21 @@ class SlackAdapter:
         running = set(self.handlers.running)
         if running:
             await asyncio.wait(running, timeout=FINISH_SECONDS)
+
+
+class _SameToken(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+@contextlib.contextmanager
+def _quiet_about_the_token() -> Iterator[None]:
+    """Bolt reads SLACK_BOT_TOKEN from the environment too and warns that the client's token
+    (the same one, from the settings) wins; there is nothing for an operator to do about it."""
+    bolt_log = logging.getLogger(f"slack_bolt.{AsyncApp.__name__}")
+    quiet = _SameToken()
+    bolt_log.addFilter(quiet)
+    try:
+        yield
+    finally:
+        bolt_log.removeFilter(quiet)

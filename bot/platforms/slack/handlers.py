@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 HELP = "help"
 ASK = "ask"
 _ANY = re.compile(".+")
+DMS_KEPT = 10_000
 
 
 class Handlers:
@@ -188,6 +189,8 @@ class Handlers:
         user = body["user_id"]
         if user not in self._dms:
             opened = await self.web.client.conversations_open(users=user)
+            if len(self._dms) >= DMS_KEPT:
+                self._dms.clear()
             self._dms[user] = opened["channel"]["id"]
         return channel if self._dms[user] == channel else None
 

@@ -271,9 +271,11 @@ def signed(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None
     }
 
 
-def command_body(user_id: str, command: str, text: str, response_url: str, **extra) -> str:
-    """A slash command as Slack posts it (form-encoded)."""
-    fields = {
+def command_fields(
+    user_id: str, command: str, text: str, response_url: str, **extra: str
+) -> dict[str, str]:
+    """A slash command's fields as Slack sends them (a form over HTTP, JSON over the socket)."""
+    return {
         "team_id": TEAM,
         "user_id": user_id,
         "user_name": user_id.lower(),
@@ -285,7 +287,10 @@ def command_body(user_id: str, command: str, text: str, response_url: str, **ext
         "trigger_id": f"trigger.{user_id}",
         **extra,
     }
-    return urlencode(fields)
+
+
+def command_body(user_id: str, command: str, text: str, response_url: str, **extra: str) -> str:
+    return urlencode(command_fields(user_id, command, text, response_url, **extra))
 
 
 def interaction_body(payload: dict[str, Any]) -> str:
