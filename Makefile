@@ -43,6 +43,7 @@ bench: $(INSTALLED)
 	$(BIN)/mentorbot bench fanout --members 100000 --workers 2 --database "$(BENCH_DATABASE_URL)"
 	$(BIN)/python -m bot.bench.mentor
 	$(BIN)/python -m bot.bench.startup
+	$(BIN)/mentorbot bench slack
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     fanout.add_argument(
         "--batch", type=_batch, default=1000, help="members or rows per statement (1 to 5000)"
     )
+    slack = bench_commands.add_parser(
+        "slack", help="Slack acknowledgement latency under bursts of concurrent slash commands"
+    )
+    slack.add_argument("--requests", type=_positive, default=1000, metavar="N")
+    slack.add_argument("--concurrency", type=_positive, default=50, metavar="C")
     return parser
 
 
@@ -160,6 +165,12 @@ async def _db(settings, action: str) -> int:
 
 
 def _bench(args) -> int:
+    if args.bench_command == "slack":
+        from bot.bench import slack
+
+        return slack.main(
+            ["--requests", str(args.requests), "--concurrency", str(args.concurrency)]
+        )
     from bot.bench import fanout
 
     database = args.database and _normalise_url(args.database)

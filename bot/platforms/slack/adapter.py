@@ -7,17 +7,21 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk.errors import SlackApiError
+from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 
 from bot.core.commands import Router
 from bot.core.errors import StartupError
 from bot.core.services import Services
-from bot.platforms.slack.handlers import Handlers
+from bot.platforms.slack.handlers import AckFirst, Handlers
 from bot.platforms.slack.home import HomeTab
 from bot.platforms.slack.messenger import SlackMessenger
 from bot.platforms.slack.people import People
@@ -61,7 +65,7 @@ class SlackAdapter:
                 request_verification_enabled=self.app_token is None,
             )
         self.handlers.register(self.bolt)
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: _SocketMode | None = None
         self._listening = False
 
     def connected(self) -> bool:
@@ -91,8 +95,9 @@ class SlackAdapter:
         log.info("Slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
 
     async def _http(self, stop: asyncio.Event) -> None:
-        server = self.bolt.server(port=self.port, path=EVENTS_PATH, host=self.host)
-        runner = web.AppRunner(server.web_app, access_log=None)
+        events = web.Application()
+        events.router.add_post(EVENTS_PATH, self._request)
+        runner = web.AppRunner(events, access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.port).start()
@@ -110,9 +115,19 @@ class SlackAdapter:
             self._listening = False
             await runner.cleanup()
 
+    async def _request(self, request: web.Request) -> web.Response:
+        """One request over HTTP: Bolt checks its signature (401 when forged or stale) and
+        dispatches it; the response is the acknowledgement."""
+        with self.handlers.acks.acknowledging():
+            response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
     async def _socket_mode(self, stop: asyncio.Event) -> None:
-        handler = AsyncSocketModeHandler(
-            self.bolt, self.app_token.get_secret_value(), web_client=self.web.client
+        handler = _SocketMode(
+            self.bolt,
+            self.app_token.get_secret_value(),
+            web_client=self.web.client,
+            acks=self.handlers.acks,
         )
         try:
             # Asked here rather than inside connect(), which retries a refused token forever.
@@ -135,6 +150,18 @@ class SlackAdapter:
         running = set(self.handlers.running)
         if running:
             await asyncio.wait(running, timeout=FINISH_SECONDS)
+
+
+class _SocketMode(AsyncSocketModeHandler):
+    """Bolt's Socket Mode handler, each envelope counted until its acknowledgement is sent."""
+
+    def __init__(self, *args: Any, acks: AckFirst, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.acks = acks
+
+    async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:
+        with self.acks.acknowledging():
+            await super().handle(client, req)
 
 
 class _SameToken(logging.Filter):

@@ -12,7 +12,7 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from typing import Any
 
@@ -35,6 +35,37 @@ HELP = "help"
 ASK = "ask"
 _ANY = re.compile(".+")
 DMS_KEPT = 10_000
+# The longest answers wait while other requests are still being acknowledged.
+ACK_PATIENCE = 1.0
+
+
+class AckFirst:
+    """Slack waits for acknowledgements (three seconds at most), not for answers: the work after
+    an acknowledgement starts once no other request is still waiting for its own, so a burst of
+    requests is acknowledged before any of them is answered."""
+
+    def __init__(self, patience: float = ACK_PATIENCE) -> None:
+        self.patience = patience
+        self._waiting = 0
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+
+    @contextlib.contextmanager
+    def acknowledging(self) -> Iterator[None]:
+        """Around one request, from its arrival until Slack has its acknowledgement."""
+        self._waiting += 1
+        self._quiet.clear()
+        try:
+            yield
+        finally:
+            self._waiting -= 1
+            if self._waiting == 0:
+                self._quiet.set()
+
+    async def turn(self) -> None:
+        if not self._quiet.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._quiet.wait(), self.patience)
 
 
 class Handlers:
@@ -46,6 +77,7 @@ class Handlers:
         # Work still running after its acknowledgement; a clean stop lets it finish.
         self.running: set[asyncio.Task] = set()
         self._dms: dict[str, str] = {}
+        self.acks = AckFirst()
 
     def register(self, bolt: AsyncApp) -> None:
         for group in sorted({c.group for c in self.router.commands}):
@@ -208,6 +240,7 @@ class Handlers:
         if task is not None:
             self.running.add(task)
         try:
+            await self.acks.turn()
             yield
         except Exception:
             log.exception("a Slack request failed after it was acknowledged")
