@@ -17,6 +17,7 @@ import pytest
 
 from bot.app import App, build_app, create_adapter
 from bot.core.clock import FixedClock
+from bot.core.commands import Handler, Router, build_actions, build_commands
 from bot.platforms.slack.adapter import SlackAdapter
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
 from tests.conftest import START
@@ -176,10 +177,15 @@ class Slack:
 
 
 @contextlib.asynccontextmanager
-async def running_slack(tmp_path: Path, fake: FakeSlack, **settings: Any) -> AsyncIterator[Slack]:
-    """The whole app with its Slack adapter in HTTP mode, listening on a free local port."""
+async def running_slack(
+    tmp_path: Path, fake: FakeSlack, actions: dict[str, Handler] | None = None, **settings: Any
+) -> AsyncIterator[Slack]:
+    """The whole app with its Slack adapter in HTTP mode, listening on a free local port;
+    `actions` adds handlers for ids no command has yet."""
     config = slack_settings(tmp_path, fake, **settings)
     app = await build_app(config, FixedClock(START))
+    if actions:
+        app.router = Router(app.services, build_commands(), {**build_actions(), **actions})
     adapter = create_adapter("slack", app, config)
     app.dispatcher.add_messenger(adapter.messenger)
     stop = asyncio.Event()

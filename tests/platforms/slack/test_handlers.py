@@ -8,7 +8,9 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from bot.core.commands import Context
 from bot.core.commands.router import OOPS
+from bot.core.messages import Message
 from bot.core.models import Member
 from bot.mentor.fake_anthropic import FakeAnthropic, Reply
 from tests.platforms.slack.conftest import (
@@ -21,7 +23,7 @@ from tests.platforms.slack.conftest import (
     running_slack,
     text_of,
 )
-from tests.platforms.slack.fake_slack import FakeSlack
+from tests.platforms.slack.fake_slack import TEAM, FakeSlack, interaction_body
 
 # What each command needs after it to do its work; the rest run bare.
 SAMPLE_ARGS = {"join": "ai-engineer", "ask": "what are embeddings?", "schedule": "07:30 UTC"}
@@ -230,3 +232,36 @@ async def test_a_file_shared_in_the_dm_becomes_an_attachment_read_with_the_bot_t
     )
     (hint,) = await slack.fake.wait_for(lambda: slack.fake.called("chat.postMessage"))
     assert "file" in text_of(hint.args["blocks"])
+
+
+async def test_a_file_from_a_forms_file_input_reaches_the_handler_as_an_attachment(
+    clean_env: None, tmp_path: Path, fake: FakeSlack
+):
+    """A submitted modal's file input becomes an Attachment whose read() downloads the file;
+    the answer goes to the member's DM."""
+    received: list[bytes] = []
+
+    async def upload(ctx: Context) -> None:
+        received.extend([await a.read() for a in ctx.attachments])
+        await ctx.reply.send(Message(body=f"got {len(received[0])} bytes for {ctx.args}"))
+
+    file = fake.add_file("content.zip", b"PK\x03\x04 new lessons")
+    async with running_slack(tmp_path, fake, actions={"upload": upload}) as slack:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM},
+            "user": {"id": MOD, "username": "mo", "team_id": TEAM},
+            "view": {
+                "id": "V9",
+                "type": "modal",
+                "callback_id": "upload",
+                "private_metadata": json.dumps({"v": "v2"}),
+                "state": {
+                    "values": {"archive": {"archive": {"type": "file_input", "files": [file]}}}
+                },
+            },
+        }
+        assert (await slack.post(interaction_body(payload)))[0] == 200
+        (answer,) = await fake.wait_for(lambda: dm_posts(fake, MOD))
+    assert received == [b"PK\x03\x04 new lessons"]
+    assert "got 16 bytes for v2" in text_of(answer["blocks"])
