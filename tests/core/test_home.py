@@ -7,28 +7,15 @@ from bot.core.commands import Router, build_actions, build_commands
 from bot.core.home import home
 from bot.core.markup import moment_token
 from bot.core.members import Caller, find_member
-from bot.core.messages import Form, Message, MessageRef
 from bot.core.schedule import next_delivery
 from bot.core.services import Services
+from tests.core.delivery.conftest import Replies
 
 ADA = Caller("slack", "T1", "U1", "Ada")
 
 
-class Quiet:
-    """A replier that drops what it is given; these tests read the home page instead."""
-
-    async def send(self, message: Message) -> MessageRef:
-        return MessageRef("slack", "D1", "1")
-
-    async def edit(self, ref: MessageRef, message: Message) -> None:
-        return None
-
-    async def form(self, form: Form) -> bool:
-        return False
-
-
 async def say(services: Services, line: str) -> None:
-    await Router(services, build_commands(), build_actions()).text(ADA, line, Quiet())
+    await Router(services, build_commands(), build_actions()).text(ADA, line, Replies())
 
 
 async def test_a_newcomer_is_offered_the_quiz_and_the_paths(services: Services):

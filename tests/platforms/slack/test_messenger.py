@@ -17,12 +17,13 @@ from bot.core.clock import FixedClock
 from bot.core.delivery.claim import claim_deliveries
 from bot.core.delivery.dispatcher import delivery_key
 from bot.core.members import Caller
-from bot.core.messages import Form, Message, MessageRef
+from bot.core.messages import Message
 from bot.core.models import Delivery, DeliveryStatus, Member, MemberStatus
 from bot.core.ports import Outcome, Recipient
 from bot.platforms.slack import limits
 from bot.platforms.slack.messenger import SlackMessenger
 from tests.conftest import START
+from tests.core.delivery.conftest import Replies
 from tests.core.delivery.test_resend import LEASE
 from tests.platforms.slack.conftest import ADA, slack_settings
 from tests.platforms.slack.fake_slack import TEAM, FakeSlack
@@ -40,7 +41,7 @@ class Post:
 
     async def join(self) -> None:
         for line in ("/mentor schedule 09:00 UTC", "/mentor join ai-engineer"):
-            await self.app.router.text(CALLER, line, Ignore())
+            await self.app.router.text(CALLER, line, Replies())
 
     async def deliveries(self) -> list[Delivery]:
         async with self.app.services.db() as session:
@@ -48,19 +49,6 @@ class Post:
 
     def posts(self) -> list[dict]:
         return [c.args for c in self.fake.called("chat.postMessage")]
-
-
-class Ignore:
-    """A replier for set-up commands whose answers these tests do not read."""
-
-    async def send(self, message: Message) -> MessageRef:
-        return MessageRef("slack", "C1", "1")
-
-    async def edit(self, ref: MessageRef, message: Message) -> None:
-        return None
-
-    async def form(self, form: Form) -> bool:
-        return False
 
 
 @pytest.fixture
