@@ -37,6 +37,7 @@ _ANY = re.compile(".+")
 DMS_KEPT = 10_000
 # The longest answers wait while other requests are still being acknowledged.
 ACK_PATIENCE = 1.0
+ACK_SETTLE = 0.02
 
 
 class AckFirst:
@@ -44,23 +45,31 @@ class AckFirst:
     an acknowledgement starts once no other request is still waiting for its own, so a burst of
     requests is acknowledged before any of them is answered."""
 
-    def __init__(self, patience: float = ACK_PATIENCE) -> None:
+    def __init__(self, patience: float = ACK_PATIENCE, settle: float = ACK_SETTLE) -> None:
         self.patience = patience
+        self.settle = settle
         self._waiting = 0
         self._quiet = asyncio.Event()
         self._quiet.set()
+        self._opening: asyncio.TimerHandle | None = None
 
     @contextlib.contextmanager
     def acknowledging(self) -> Iterator[None]:
         """Around one request, from its arrival until Slack has its acknowledgement."""
         self._waiting += 1
         self._quiet.clear()
+        if self._opening is not None:
+            self._opening.cancel()
+            self._opening = None
         try:
             yield
         finally:
             self._waiting -= 1
             if self._waiting == 0:
-                self._quiet.set()
+                # The requests of a burst arrive a little apart: answering starts once none
+                # has come for a moment, not in the first gap.
+                loop = asyncio.get_running_loop()
+                self._opening = loop.call_later(self.settle, self._quiet.set)
 
     async def turn(self) -> None:
         if not self._quiet.is_set():
