@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ from bot.core.commands.router import OOPS
 from bot.core.messages import Message
 from bot.core.models import Member
 from bot.mentor.fake_anthropic import FakeAnthropic, Reply
+from bot.platforms.slack.handlers import AckFirst
 from tests.platforms.slack.conftest import (
     ADA,
     BOB,
@@ -265,3 +267,22 @@ async def test_a_file_from_a_forms_file_input_reaches_the_handler_as_an_attachme
         (answer,) = await fake.wait_for(lambda: dm_posts(fake, MOD))
     assert received == [b"PK\x03\x04 new lessons"]
     assert "got 16 bytes for v2" in text_of(answer["blocks"])
+
+
+async def test_answers_wait_until_a_burst_is_acknowledged_but_not_forever():
+    """Work after an acknowledgement starts once no request awaits its own (and a moment has
+    passed), or after the patience runs out under a steady stream."""
+    acks = AckFirst(patience=0.5, settle=0.01)
+    first, second = acks.acknowledging(), acks.acknowledging()
+    first.__enter__()
+    second.__enter__()
+    waiting = asyncio.create_task(acks.turn())
+    first.__exit__(None, None, None)
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    second.__exit__(None, None, None)
+    await asyncio.wait_for(waiting, 0.2)
+    with acks.acknowledging():
+        started = asyncio.get_running_loop().time()
+        await acks.turn()
+        assert asyncio.get_running_loop().time() - started >= 0.45
