@@ -89,3 +89,21 @@ def test_db_commands_report_the_revision(tmp_path: Path, args: list[str]):
     result = _mentorbot(*args, env=env)
     assert result.returncode == 0
     assert "database revision: 0" in result.stdout
+
+
+def test_an_installed_copy_without_content_names_the_setting(tmp_path: Path):
+    """A copy of the package with no content/ beside it says to set MENTORBOT_CONTENT_DIR."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "bot", tmp_path / "bot")
+    env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
+    env.pop("MENTORBOT_CONTENT_DIR", None)
+    env["MENTORBOT_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "MENTORBOT_CONTENT_DIR" in result.stderr and "Traceback" not in result.stderr
