@@ -20,9 +20,17 @@ def item_message(item: Item, path: LearningPath, heading: str | None = None) -> 
         title=title,
         body=body,
         footer=f"{path.title} path · day {item.day} of {len(path.items)} · about "
-        f"{item.minutes} min · {how}",
+        f"{duration_text(item.minutes)} · {how}",
         choices=(Choice("Mark done", "done", style=Style.PRIMARY),),
     )
+
+
+def duration_text(minutes: int) -> str:
+    """'45 min', '2 h' or '1 h 30 min': long estimates read better in hours."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
 
 
 def nudge_message(path: LearningPath, waiting: int) -> Message:
