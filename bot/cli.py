@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
         help="start only this platform instead of choosing from the settings",
     )
 
+    commands.add_parser(
+        "worker",
+        help="only send due lessons, through the platforms' REST APIs (PostgreSQL only)",
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply every pending migration")
@@ -105,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_db(settings, args.db_command))
     if args.command == "bench":
         return _bench(args)
+    if args.command == "worker":
+        return _run(settings, None, worker=True)
     return _run(settings, args.platform)
 
 
@@ -167,12 +174,12 @@ def _normalise_url(url: str) -> str:
     return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
-def _run(settings, platform: str | None) -> int:
-    from bot.app import run
+def _run(settings, platform: str | None, worker: bool = False) -> int:
+    from bot.app import run, work
     from bot.core.content import ContentError
 
     try:
-        return asyncio.run(run(settings, platform))
+        return asyncio.run(work(settings) if worker else run(settings, platform))
     except ContentError as error:
         print("mentorbot: the content has problems, so the bot did not start:", file=sys.stderr)
         for problem in error.problems:

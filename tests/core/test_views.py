@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.content import ContentSet
-from bot.core.views import duration_text, item_message
+from bot.core.views import item_message
 
 
-def test_duration_reads_in_minutes_then_hours():
-    """Under an hour shows minutes; longer estimates show hours and any leftover minutes."""
-    assert duration_text(45) == "45 min"
-    assert duration_text(120) == "2 h"
-    assert duration_text(90) == "1 h 30 min"
-
-
-def test_item_footer_states_the_estimate(content: ContentSet):
-    """A lesson's footer carries its estimate in words a member reads at a glance."""
+def test_footer_states_short_estimates_in_minutes(content: ContentSet):
+    """A lesson's estimate under an hour and a half reads in minutes."""
     path = content.path("ai-engineer")
-    item = path.items[0]
-    assert f"about {duration_text(item.minutes)} ·" in item_message(item, path).footer
+    lesson = replace(path.items[0], minutes=45)
+    assert "· about 45 min ·" in item_message(lesson, path).footer
+
+
+def test_footer_states_a_project_of_several_sittings_in_hours(content: ContentSet):
+    """A project's estimate of 600 minutes reads as hours."""
+    path = content.path("ai-engineer")
+    project = replace(next(i for i in path.items if i.is_project), minutes=600)
+    assert "· about 10 hours ·" in item_message(project, path).footer
