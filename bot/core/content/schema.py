@@ -40,8 +40,8 @@ class ItemMeta(_Strict):
     minutes: int = Field(ge=1, le=600)
     objectives: list[str] = Field(min_length=1, max_length=5)
     tags: list[str] = Field(default_factory=list, max_length=8)
-    deliverable: str | None = Field(default=None, min_length=1, max_length=300)
     requires: list[str] = Field(default_factory=list, max_length=20)
+    deliverable: str | None = Field(default=None, min_length=1, max_length=300)
 
     @model_validator(mode="after")
     def _deliverable_only_for_projects(self) -> ItemMeta:
