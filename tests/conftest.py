@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App, build_app, console_adapter
 from bot.core.clock import FixedClock, OffsetClock
-from bot.core.content import ContentSet, load_content
+from bot.core.content import ContentSet, Quiz, load_content
 from bot.core.db import create_engine, session_factory, upgrade
+from bot.core.placement import pull
 from bot.core.services import ContentStore, Services
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR, Settings
 
@@ -40,6 +41,28 @@ def _find_postgres() -> tuple[str | None, str]:
 
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
+
+
+def leaning_answers(quiz: Quiz, path_id: str) -> list[int]:
+    """Per question, the index of the option that pulls hardest towards `path_id`.
+
+    Options stand in their natural order, so tests find answers by their weights, not position.
+    """
+    return [
+        max(range(len(q.options)), key=lambda i, q=q: pull(q.options[i], path_id))
+        for q in quiz.questions
+    ]
+
+
+def mixed_answers(quiz: Quiz, first: str, second: str) -> list[int]:
+    """Alternates between the answers leaning most towards `first` and towards `second`."""
+    leaning = (leaning_answers(quiz, first), leaning_answers(quiz, second))
+    return [leaning[n % 2][n] for n in range(len(quiz.questions))]
+
+
+def typed(answers: list[int]) -> list[str]:
+    """Answer indexes as a member types them: '1' for the first option."""
+    return [str(index + 1) for index in answers]
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import pytest
 
 from bot.core.content import load_content
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
+from tests.conftest import leaning_answers, typed
 
 
 def _mentorbot(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None):
@@ -48,7 +49,8 @@ def test_content_validate_fails_with_file_and_line(tmp_path: Path):
 
 def test_piped_journey_through_make_run_equivalent(tmp_path: Path):
     """`mentorbot run` with piped input shows quiz, placement and lesson, then exits 0."""
-    quiz_answers = "1\n" * len(load_content(DEFAULT_CONTENT_DIR).quiz.questions)
+    quiz = load_content(DEFAULT_CONTENT_DIR).quiz
+    quiz_answers = "".join(f"{answer}\n" for answer in typed(leaning_answers(quiz, "ai-engineer")))
     script = f"/mentor start\n{quiz_answers}/mentor today\n/quit\n"
     result = _mentorbot(
         "run", stdin=script, env={"MENTORBOT_DATA_DIR": str(tmp_path)}, cwd=tmp_path
