@@ -27,6 +27,19 @@ REQUIRED_TOPICS = {
         "prompt",
         "secret",
         "ci/cd",
+        "temperature",
+        "top-p",
+        "reasoning model",
+        "messages.parse",
+        "responses.create",
+        "precision",
+        "confusion matrix",
+        "pdf",
+        "text-to-speech",
+        "synthetic",
+        "vllm",
+        "quantisation",
+        "batching",
     ],
     "ml-engineer": [
         "statistic",
@@ -64,12 +77,23 @@ REQUIRED_TOPICS = {
 }
 
 
-@pytest.mark.parametrize("path_id", ["ai-engineer", "ml-engineer"])
-def test_career_paths_have_thirty_lessons_and_six_projects(content: ContentSet, path_id: str):
-    """The AI and ML paths each hold at least 30 lessons and 6 project prompts."""
+# The fewest lessons and projects each career path holds.
+PATH_SIZES = {"ai-engineer": (35, 6), "ml-engineer": (36, 6)}
+# Paths whose projects all list the lessons they build on in `requires:`.
+PREREQUISITE_PATHS = ["ai-engineer", "ml-engineer"]
+# A fenced code block longer or wider than this scrolls on a phone.
+MAX_CODE_LINES, MAX_CODE_WIDTH = 20, 80
+SHORT_CODE_PATHS = ["ai-engineer", "ml-engineer", "explorer"]
+
+
+@pytest.mark.parametrize("path_id", list(PATH_SIZES))
+def test_career_paths_hold_their_lessons_and_projects(content: ContentSet, path_id: str):
+    """Each career path holds at least its lessons and projects, about 40 items at most."""
     path = content.path(path_id)
-    assert path.lessons >= 30
-    assert path.projects >= 6
+    lessons, projects = PATH_SIZES[path_id]
+    assert path.lessons >= lessons
+    assert path.projects >= projects
+    assert len(path.items) <= 42
 
 
 def test_explorer_is_short_and_ends_by_offering_join(content: ContentSet):
@@ -88,13 +112,7 @@ def test_paths_cover_their_required_topics(content: ContentSet, path_id: str):
     assert missing == []
 
 
-def test_ml_path_holds_thirty_six_lessons_and_six_projects(content: ContentSet):
-    """The ML path holds 36 lessons and 6 projects, 42 items in all."""
-    path = content.path("ml-engineer")
-    assert (path.lessons, path.projects) == (36, 6)
-
-
-# Each ML project and lessons that teach its parts, which must come on earlier days.
+# Lessons that teach the parts of each ML project, which the project must require.
 ML_PROJECT_PARTS = {
     "ml-project-baseline": [
         "ml-pipelines",
@@ -111,11 +129,10 @@ ML_PROJECT_PARTS = {
 
 @pytest.mark.parametrize("project_id", list(ML_PROJECT_PARTS))
 def test_ml_projects_come_after_the_lessons_for_their_parts(content: ContentSet, project_id: str):
-    """An ML project arrives after the lessons that teach what it asks for."""
-    path = content.path("ml-engineer")
-    project = path.item(project_id)
-    late = [i for i in ML_PROJECT_PARTS[project_id] if path.item(i).day >= project.day]
-    assert late == []
+    """An ML project requires the lessons that teach what it asks for, so it comes after them."""
+    project = content.path("ml-engineer").item(project_id)
+    assert project is not None
+    assert set(ML_PROJECT_PARTS[project_id]) <= set(project.requires)
 
 
 def test_first_ai_project_is_the_transcription_tool(content: ContentSet):
@@ -134,6 +151,52 @@ def test_lessons_estimate_reading_and_practice(content: ContentSet):
         if not i.is_project and not 5 <= i.minutes <= 180
     ]
     assert off == []
+
+
+@pytest.mark.parametrize("path_id", PREREQUISITE_PATHS)
+def test_projects_take_days_and_follow_their_lessons(content: ContentSet, path_id: str):
+    """Every project lists its prerequisites, all lessons on earlier days, and takes 4 h or more."""
+    path = content.path(path_id)
+    for project in (i for i in path.items if i.is_project):
+        required = [path.item(r) for r in project.requires]
+        assert required, f"{project.id} lists no prerequisites"
+        assert all(r is not None and not r.is_project for r in required), project.id
+        assert all(r.day < project.day for r in required), project.id
+        assert project.minutes >= 240, project.id
+
+
+def test_ai_projects_come_after_the_lessons_for_their_parts(content: ContentSet):
+    """The transcriber follows Whisper, recording and FastAPI; triage follows precision/recall."""
+    path = content.path("ai-engineer")
+    transcriber = path.item("ai-project-transcriber")
+    parts = {"ai-local-models", "ai-browser-recording", "ai-fastapi-backend"}
+    assert parts <= set(transcriber.requires)
+    triage = path.item("ai-project-ticket-triage")
+    metrics = [
+        i.id
+        for i in path.items
+        if i.id in triage.requires and "confusion matrix" in i.body and "precision" in i.body
+    ]
+    assert metrics
+
+
+@pytest.mark.parametrize("path_id", SHORT_CODE_PATHS)
+def test_code_blocks_fit_a_phone(content: ContentSet, path_id: str):
+    """Fenced code blocks stay within 20 lines and 80 characters, which read on a phone."""
+    long = []
+    for item in content.path(path_id).items:
+        for block in re.findall(r"```[^\n]*\n(.*?)```", item.body, re.DOTALL):
+            lines = block.splitlines()
+            if len(lines) > MAX_CODE_LINES or max(map(len, lines), default=0) > MAX_CODE_WIDTH:
+                long.append(item.id)
+    assert long == []
+
+
+@pytest.mark.parametrize("path_id", SHORT_CODE_PATHS)
+def test_done_lists_are_plain_bullets(content: ContentSet, path_id: str):
+    """Project checklists use plain bullets; chat shows '- [ ]' as literal brackets."""
+    boxed = [i.id for i in content.path(path_id).items if "- [ ]" in i.body]
+    assert boxed == []
 
 
 def test_no_links_are_invented(content: ContentSet):
