@@ -48,6 +48,9 @@ BENCH_DATABASE_URL ?= $(or $(MENTORBOT_BENCH_DATABASE_URL),postgresql+asyncpg://
 bench: $(INSTALLED)
 	$(BIN)/mentorbot bench fanout --members 100000
 	$(BIN)/mentorbot bench fanout --members 100000 --workers 2 --database "$(BENCH_DATABASE_URL)"
+	$(BIN)/mentorbot bench commands --concurrency 50
+	$(BIN)/mentorbot bench commands --concurrency 50 --rate 50
+	$(BIN)/mentorbot bench commands --concurrency 50 --database "$(BENCH_DATABASE_URL)"
 	$(BIN)/python -m bot.bench.mentor
 	$(BIN)/python -m bot.bench.startup
 

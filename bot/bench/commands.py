@@ -17,10 +17,12 @@ import random
 import statistics
 import tempfile
 import time
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
 from bot.app import build_app
+from bot.bench.fanout import ensure_database
 from bot.core.clock import SystemClock
 from bot.core.messages import Form, Message, MessageRef
 from bot.core.ports import Caller
@@ -79,9 +81,12 @@ async def _run(database: str, concurrency: int, commands: int, rate: float | Non
     settings = Settings(
         _env_file=None, DATABASE_URL=database, MENTORBOT_CONTENT_DIR=DEFAULT_CONTENT_DIR
     )
+    await ensure_database(database)
     app = await build_app(settings, SystemClock())
+    # New members every run, so a reused database measures the same work each time.
+    run = uuid.uuid4().hex[:8]
     callers = [
-        Caller("bench", "bench", f"member-{n}", f"member {n}", conversation_id=f"c{n}")
+        Caller("bench", run, f"member-{n}", f"member {n}", conversation_id=f"{run}-{n}")
         for n in range(MEMBERS)
     ]
     try:
