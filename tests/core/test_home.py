@@ -33,7 +33,7 @@ async def test_a_member_sees_path_progress_next_lesson_and_buttons(services: Ser
     page = await home(services, ADA)
     total = len(services.content.current.path("ai-engineer").items)
     assert page.title == "Your AI engineer path"
-    assert f"1/{total} done" in page.body and "█" in page.body
+    assert f"1/{total} done" in page.body and "░" in page.body
     fields = {f.name: f.value for f in page.fields}
     async with services.db() as session:
         member = await find_member(session, ADA)
