@@ -90,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     slack.add_argument("--requests", type=_positive, default=1000, metavar="N")
     slack.add_argument("--concurrency", type=_positive, default=50, metavar="C")
+    slack.add_argument(
+        "--bare", action="store_true", help="measure slack-bolt alone, for comparison"
+    )
     return parser
 
 
@@ -195,9 +198,8 @@ def _bench(args) -> int:
     if args.bench_command == "slack":
         from bot.bench import slack
 
-        return slack.main(
-            ["--requests", str(args.requests), "--concurrency", str(args.concurrency)]
-        )
+        options = ["--requests", str(args.requests), "--concurrency", str(args.concurrency)]
+        return slack.main(options + (["--bare"] if args.bare else []))
     database = args.database and _normalise_url(args.database)
     if args.bench_command == "commands":
         from bot.bench import commands
