@@ -152,7 +152,7 @@ class Handlers:
             for block_id, inputs in ((view.get("state") or {}).get("values") or {}).items():
                 for state in inputs.values():
                     if state.get("type") == "file_input":
-                        attachments += [self._attachment(f) for f in state.get("files") or []]
+                        attachments += [self.attachment(f) for f in state.get("files") or []]
                     else:
                         fields[block_id] = state.get("value") or ""
             caller = await self._caller(body)
@@ -186,7 +186,7 @@ class Handlers:
             reply = self._replier(Where(caller.user_id, channel=event["channel"]))
             text = (event.get("text") or "").strip()
             if event.get("files"):
-                await self._files(caller, text, tuple(map(self._attachment, event["files"])), reply)
+                await self._files(caller, text, tuple(map(self.attachment, event["files"])), reply)
             elif text:
                 await self.router.command(caller, MENTOR, ASK, text, reply)
 
@@ -201,7 +201,7 @@ class Handlers:
             return
         await self.router.command(caller, group, name, args.strip(), reply, attachments)
 
-    def _attachment(self, file: dict[str, Any]) -> Attachment:
+    def attachment(self, file: dict[str, Any]) -> Attachment:
         return Attachment(
             name=file.get("name") or file.get("title") or file.get("id", "file"),
             size=int(file.get("size") or 0),

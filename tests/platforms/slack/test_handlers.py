@@ -218,7 +218,7 @@ async def test_a_file_shared_in_the_dm_becomes_an_attachment_read_with_the_bot_t
     """A shared file's bytes come from Slack with the bot token; with no command to take it the
     member is told how to send one."""
     file = slack.fake.add_file("content.zip", b"PK\x03\x04 lessons")
-    attachment = slack.adapter.handlers._attachment(file)
+    attachment = slack.adapter.handlers.attachment(file)
     assert (attachment.name, attachment.size) == ("content.zip", len(b"PK\x03\x04 lessons"))
     assert await attachment.read() == b"PK\x03\x04 lessons"
     await slack.event(
