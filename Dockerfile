@@ -20,4 +20,6 @@ COPY content ./content
 
 USER mentorbot
 VOLUME ["/data"]
+# Slack's HTTP mode listens here (MENTORBOT_SLACK_PORT); Socket Mode needs no port.
+EXPOSE 3000
 CMD ["mentorbot", "run"]
