@@ -35,7 +35,8 @@ HELP = "help"
 ASK = "ask"
 _ANY = re.compile(".+")
 DMS_KEPT = 10_000
-# The longest answers wait while other requests are still being acknowledged.
+# How long answering waits at most for other requests' acknowledgements, and how far apart
+# the requests of one burst may arrive.
 ACK_PATIENCE = 1.0
 ACK_SETTLE = 0.02
 
@@ -78,6 +79,8 @@ class AckFirst:
 
 
 class Handlers:
+    """The listeners registered on the Bolt app, and the work they leave running."""
+
     def __init__(self, router: Router, web: SlackWeb, people: People, home: HomeTab) -> None:
         self.router = router
         self.web = web
