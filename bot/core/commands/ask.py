@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core.commands.base import Context
 from bot.core.errors import UserError
+from bot.core.text import has_visible
 
 ASK_USAGE = "/mentor ask <question>"
 MAX_QUESTION_CHARS = 1500
@@ -16,7 +17,7 @@ NOT_SET_UP = "The mentor is not set up on this bot, so questions cannot be answe
 
 async def ask(ctx: Context) -> None:
     question = ctx.args.strip()
-    if not question:
+    if not has_visible(question):
         raise UserError("Ask a question after the command.", ASK_USAGE)
     if len(question) > MAX_QUESTION_CHARS:
         raise UserError(

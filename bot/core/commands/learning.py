@@ -14,6 +14,7 @@ from bot.core.messages import Choice, Message, Style
 from bot.core.models import MemberStatus
 from bot.core.progress import progress as progress_of
 from bot.core.schedule import next_delivery, schedule_of
+from bot.core.text import shown
 from bot.core.views import item_message, progress_message
 
 DONE_USAGE = "/mentor done [link]"
@@ -58,7 +59,7 @@ async def done(ctx: Context) -> None:
     link = ctx.args.strip() or None
     if link is not None and (len(link) > 500 or not _LINK.match(link)):
         raise UserError(
-            f"'{link[:80]}' does not look like a link. Give a full address starting with "
+            f"'{shown(link)}' does not look like a link. Give a full address starting with "
             "https://, or run `/mentor done` with nothing after it.",
             DONE_USAGE,
         )

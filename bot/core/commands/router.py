@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
+
+from sqlalchemy.exc import DBAPIError
 
 from bot.core.commands.base import Command, Context, Handler, Replier
 from bot.core.errors import UserError
@@ -10,12 +13,18 @@ from bot.core.members import Caller
 from bot.core.messages import Action, Message
 from bot.core.safety import guarded
 from bot.core.services import Services
+from bot.core.text import shown, storable
 
 log = logging.getLogger(__name__)
 
 OOPS = (
     "Something went wrong on my side and it has been logged. Please try again in a minute; "
     "nothing you did was lost."
+)
+# The database refused or did not answer: the transaction rolled back, so say so plainly.
+SAVE_FAILED = (
+    "I could not save that: the database did not take the change, so it is not stored. "
+    "Please try again in a few minutes; the details are in the bot's log."
 )
 
 
@@ -42,6 +51,7 @@ class Router:
         self, caller: Caller, group: str, name: str, args: str, reply: Replier
     ) -> None:
         reply = guarded(reply)
+        caller, args = _storable(caller), storable(args)
         command = self.find(group, name.lower())
         if command is None:
             await reply.send(self._unknown(group, name))
@@ -56,6 +66,7 @@ class Router:
 
     async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
         reply = guarded(reply)
+        caller = _storable(caller)
         handler = self._actions.get(action.action)
         if handler is None:
             log.warning("unknown action %r from %s", action.action, caller.platform)
@@ -63,7 +74,8 @@ class Router:
                 Message(body="That button is no longer valid. Try `/mentor help`.", private=True)
             )
             return
-        await self._run(handler, caller, action.value, reply, f"action {action.action}", None)
+        value = storable(action.value)
+        await self._run(handler, caller, value, reply, f"action {action.action}", None)
 
     async def _run(
         self,
@@ -83,12 +95,14 @@ class Router:
             if shown_usage:
                 text += f"\nUsage: `{shown_usage}`"
             await reply.send(Message(body=text, private=True))
-        except Exception:
+        except Exception as error:
             log.exception("%s failed for %s user %s", what, caller.platform, caller.user_id)
-            await reply.send(Message(body=OOPS, private=True))
+            text = SAVE_FAILED if isinstance(error, DBAPIError) else OOPS
+            await reply.send(Message(body=text, private=True))
 
     def _unknown(self, group: str, name: str) -> Message:
         groups = {c.group for c in self.commands}
+        group, name = shown(group), shown(name)
         if group not in groups:
             text = f"Unknown command `/{group}`. Commands start with `/mentor`; try `/mentor help`."
         elif not name:
@@ -96,3 +110,9 @@ class Router:
         else:
             text = f"Unknown command `/{group} {name}`. Try `/mentor help` for the list."
         return Message(body=text, private=True)
+
+
+def _storable(caller: Caller) -> Caller:
+    """The caller with a display name the database can store, whatever the platform sent."""
+    name = storable(caller.display_name)
+    return caller if name == caller.display_name else replace(caller, display_name=name)
