@@ -81,22 +81,32 @@ def _positive(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from bot.settings import Settings
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+    from bot.settings import Settings, settings_problems
 
     try:
         settings = Settings()
-    except Exception as error:
-        print(f"mentorbot: the settings are not valid:\n{error}", file=sys.stderr)
+    except ValidationError as error:
+        for problem in settings_problems(error):
+            print(f"mentorbot: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    except Exception as error:
+        reason = mask_credentials(str(error))
+        print(f"mentorbot: the settings could not be read: {reason}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    from bot.checks import StartupProblem
+
+    try:
+        return _command(args, settings)
+    except StartupProblem as problem:
+        print(f"mentorbot: {problem}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "content":
         return _validate(args.directory or settings.content_dir)
     if args.command == "eval":
@@ -106,6 +116,24 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         return _bench(args)
     return _run(settings, args.platform)
+
+
+def configure_logging(level: str) -> None:
+    from bot.redact import MaskCredentials
+
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskCredentials())
+    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The HTTP stack logs every request's URL (proxy credentials in ANTHROPIC_BASE_URL) and, at
+    # DEBUG, the SDK logs whole request bodies: members' questions. Only their warnings are kept.
+    for name in ("httpx", "httpcore", "anthropic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _validate(directory: Path) -> int:
@@ -137,8 +165,15 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
 
 
 async def _db(settings, action: str) -> int:
-    from bot.core.db import create_engine, revisions, upgrade
+    from bot.checks import check_database, sqlite_missing
+    from bot.core.db import create_engine, newest_revision, revisions, upgrade
 
+    if action == "status" and (missing := sqlite_missing(settings)):
+        # Opening a SQLite file creates it; a status check must not leave one behind.
+        print(f"database revision: none (no database at {missing} yet); newest: ", end="")
+        print(f"{newest_revision()}\n`mentorbot db upgrade` or `mentorbot run` creates it.")
+        return 0
+    await check_database(settings)
     engine = create_engine(settings.resolved_database_url)
     try:
         if action == "upgrade":
@@ -151,26 +186,34 @@ async def _db(settings, action: str) -> int:
 
 
 def _bench(args) -> int:
-    from bot.bench import fanout
+    from pydantic import ValidationError
 
-    database = args.database and _normalise_url(args.database)
+    from bot.bench import fanout
+    from bot.redact import mask_credentials
+    from bot.settings import Settings
+
+    try:
+        database = (
+            args.database
+            and Settings(_env_file=None, DATABASE_URL=args.database).resolved_database_url
+        )
+    except ValidationError as error:
+        reason = error.errors(include_input=False)[0]["msg"].removeprefix("Value error, ")
+        print(f"mentorbot bench: --database {mask_credentials(reason)}", file=sys.stderr)
+        return 2
     try:
         return fanout.main(args.members, database, args.workers, args.batch)
     except ValueError as error:
-        print(f"mentorbot bench: {error}", file=sys.stderr)
+        print(f"mentorbot bench: {mask_credentials(str(error))}", file=sys.stderr)
         return 2
-
-
-def _normalise_url(url: str) -> str:
-    from bot.settings import Settings
-
-    return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
 def _run(settings, platform: str | None) -> int:
     from bot.app import run
+    from bot.checks import ready_to_run
     from bot.core.content import ContentError
 
+    ready_to_run(settings)
     try:
         return asyncio.run(run(settings, platform))
     except ContentError as error:

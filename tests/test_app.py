@@ -71,14 +71,14 @@ def test_no_tokens_starts_the_console(clean_env):
 
 def test_tokens_pick_their_platforms(clean_env):
     """A Discord token picks Discord; both Slack tokens pick Slack; both at once is allowed."""
-    both = _settings(DISCORD_TOKEN="d", SLACK_BOT_TOKEN="xoxb", SLACK_APP_TOKEN="xapp")
+    both = _settings(DISCORD_TOKEN="d", SLACK_BOT_TOKEN="xoxb-1", SLACK_APP_TOKEN="xapp-1")
     assert select_platforms(both, None)[0] == ["discord", "slack"]
     assert select_platforms(_settings(DISCORD_TOKEN="d"), None)[0] == ["discord"]
 
 
 def test_half_configured_slack_is_explained(clean_env):
     """A Slack bot token without the app token names the missing variable."""
-    platforms, notes = select_platforms(_settings(SLACK_BOT_TOKEN="xoxb"), None)
+    platforms, notes = select_platforms(_settings(SLACK_BOT_TOKEN="xoxb-1"), None)
     assert platforms == ["console"]
     assert any("SLACK_APP_TOKEN is not set" in n for n in notes)
 

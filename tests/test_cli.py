@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.core.content import load_content
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
@@ -89,3 +90,84 @@ def test_db_commands_report_the_revision(tmp_path: Path, args: list[str]):
     result = _mentorbot(*args, env=env)
     assert result.returncode == 0
     assert "database revision: 0" in result.stdout
+
+
+def _one_line(result: subprocess.CompletedProcess) -> str:
+    """The single line a refused start prints, checked to be just that."""
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert len(lines) == 1, result.stdout + result.stderr
+    return lines[0]
+
+
+def test_db_status_never_creates_a_database(tmp_path: Path):
+    """`db status` on a fresh data dir says there is no database yet and leaves nothing."""
+    data = tmp_path / "data"
+    result = _mentorbot("db", "status", env={"MENTORBOT_DATA_DIR": str(data)})
+    assert result.returncode == 0
+    assert "database revision: none" in result.stdout and "db upgrade" in result.stdout
+    assert not data.exists()
+
+
+UNREACHABLE = "postgresql+asyncpg://bot:hunter2@127.0.0.1:1/mentorbot"
+
+
+@pytest.mark.parametrize("args", [["run"], ["db", "upgrade"], ["db", "status"]])
+def test_unreachable_database_is_one_masked_line_for_every_command(args: list[str]):
+    """A database nobody answers for: one line naming DATABASE_URL, password masked, exit 2."""
+    result = _mentorbot(*args, env={"DATABASE_URL": UNREACHABLE})
+    assert result.returncode == 2
+    line = _one_line(result)
+    assert "DATABASE_URL=postgresql+asyncpg://bot:***@127.0.0.1:1/mentorbot" in line
+    assert "cannot be used" in line and "hunter2" not in line
+
+
+@pytest.mark.parametrize("args", [["run"], ["db", "upgrade"], ["db", "status"]])
+def test_refusing_database_is_one_masked_line_for_every_command(postgres_url: str, args):
+    """A server that refuses (no such database) gives its reason in one line and exit 2."""
+    missing = make_url(postgres_url).set(database="mentorbot_no_such_db", password="hunter2")
+    result = _mentorbot(*args, env={"DATABASE_URL": missing.render_as_string(False)})
+    assert result.returncode == 2
+    line = _one_line(result)
+    assert 'database "mentorbot_no_such_db" does not exist' in line
+    assert "DATABASE_URL=" in line and ":***@" in line and "hunter2" not in line
+
+
+def test_a_file_that_is_not_a_database_is_one_line(tmp_path: Path):
+    """DATABASE_URL pointing at some other file is refused in one line, not a traceback."""
+    other = tmp_path / "notes.db"
+    other.write_bytes(b"these are notes, not a database\n" * 200)
+    result = _mentorbot("run", env={"DATABASE_URL": f"sqlite:///{other}"})
+    assert result.returncode == 2
+    assert "file is not a database" in _one_line(result)
+
+
+def test_a_data_dir_that_cannot_be_made_is_one_line(tmp_path: Path):
+    """MENTORBOT_DATA_DIR under a regular file stops the start with one line naming it."""
+    (tmp_path / "file").write_text("")
+    result = _mentorbot("run", env={"MENTORBOT_DATA_DIR": str(tmp_path / "file" / "data")})
+    assert result.returncode == 2
+    assert _one_line(result).startswith("mentorbot: MENTORBOT_DATA_DIR=")
+
+
+def test_a_data_dir_that_takes_no_files_is_one_line():
+    """A data dir the bot cannot write in (here a read-only kernel folder) is refused."""
+    result = _mentorbot("run", env={"MENTORBOT_DATA_DIR": "/proc/sys"})
+    assert result.returncode == 2
+    assert "the bot cannot write in /proc/sys" in _one_line(result)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MENTORBOT_DEFAULT_TIMEZONE", "Mars/Base"),
+        ("DATABASE_URL", "mysql://bot:hunter2@db/mentorbot"),
+        ("MENTORBOT_LOG_LEVEL", "chatty"),
+    ],
+)
+def test_bad_setting_stops_start_up_in_one_line(tmp_path: Path, variable: str, value: str):
+    """A bad setting is named in one line with exit 2, before anything starts."""
+    result = _mentorbot("run", env={variable: value, "MENTORBOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    line = _one_line(result)
+    assert line.startswith(f"mentorbot: {variable}: ") and "hunter2" not in line
+    assert not (tmp_path / "mentorbot.db").exists()
