@@ -63,8 +63,9 @@ async def scrub_deleted(session: AsyncSession) -> None:
 
 
 def insert_new(session: AsyncSession, table: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
-    """An INSERT that skips rows whose unique key is already taken (`ON CONFLICT DO NOTHING`):
-    of two requests racing to create the same row, neither fails."""
+    """An INSERT that skips a row whose unique key is already taken (`ON CONFLICT DO NOTHING`):
+    of two requests racing to create the same row, neither fails. Its result's rowcount says
+    whether this one made it."""
     insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
     return insert(table).on_conflict_do_nothing()
 

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.content import ContentSet, Item, LearningPath
+from bot.core.db import insert_new
 from bot.core.delivery.plan import reschedule
 from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member, MemberStatus
 
@@ -89,10 +90,13 @@ async def mark_done(
     if path is None or item is None:
         return None
     now = clock.now()
-    session.add(
-        Completion(
-            member_id=member.id, path_id=path.id, item_id=item.id, link=link, completed_at=now
-        )
+    completion = Completion(
+        member_id=member.id, path_id=path.id, item_id=item.id, link=link, completed_at=now
+    )
+    # A double click sends two of these at once: the second finds the item done and moves on
+    # to the same next item, instead of failing on the unique (member, item) key.
+    await session.exec(
+        insert_new(session, Completion).values(completion.model_dump(exclude={"id"}))
     )
     done = await completed_ids(session, member) | {item.id}
     following = path.items[path.items.index(item) + 1 :]
