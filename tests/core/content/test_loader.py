@@ -103,3 +103,31 @@ def test_quiz_weights_must_name_real_paths(copy: Path):
 def test_missing_directory_is_a_clear_error(tmp_path: Path):
     """Pointing at a directory that does not exist says so."""
     assert any("content directory not found" in p for p in _problems(tmp_path / "nope"))
+
+
+def test_a_key_given_twice_is_reported_on_both_lines(copy: Path):
+    """YAML keeps the last of two equal keys silently; the loader names the duplicate."""
+    item = _first_item(copy)
+    lines = item.read_text().splitlines()
+    title = next(n for n, line in enumerate(lines) if line.startswith("title:"))
+    lines.insert(title + 2, "title: Another title")
+    item.write_text("\n".join(lines) + "\n")
+    assert (
+        f"{item.name}:{title + 3}: duplicate key 'title', first given on line {title + 1}"
+        in "\n".join(_problems(copy))
+    )
+
+
+def test_a_duplicate_in_the_quiz_is_reported(copy: Path):
+    """Duplicate keys are found in every YAML file, the quiz included."""
+    quiz = copy / "quiz.yaml"
+    text = quiz.read_text()
+    quiz.write_text(text.replace("\nquestions:", "\nexplorer_margin: 2\nquestions:", 1))
+    assert any("duplicate key 'explorer_margin'" in p for p in _problems(copy))
+
+
+def test_a_date_that_does_not_exist_is_a_problem(copy: Path):
+    """Well-formed YAML whose value cannot be built (30 February) is reported, not raised."""
+    item = _first_item(copy)
+    item.write_text(item.read_text().replace("\ntitle:", "\nwhen: 2026-02-30\ntitle:", 1))
+    assert any("YAML value cannot be read" in p for p in _problems(copy))
