@@ -130,9 +130,10 @@ def configure_logging(level: str) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # The HTTP stack logs every request's URL (proxy credentials in ANTHROPIC_BASE_URL) and, at
-    # DEBUG, the SDK logs whole request bodies: members' questions. Only their warnings are kept.
-    for name in ("httpx", "httpcore", "anthropic"):
+    # The HTTP stack logs every request's URL (proxy credentials in ANTHROPIC_BASE_URL); at
+    # DEBUG the SDK logs whole request bodies and aiosqlite every statement with its values:
+    # members' questions and names, which forget-me cannot take back. Only warnings are kept.
+    for name in ("httpx", "httpcore", "anthropic", "aiosqlite"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.core.content import load_content
+from bot.mentor.fake_anthropic import FakeAnthropic
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
 
 
@@ -171,3 +173,38 @@ def test_bad_setting_stops_start_up_in_one_line(tmp_path: Path, variable: str, v
     line = _one_line(result)
     assert line.startswith(f"mentorbot: {variable}: ") and "hunter2" not in line
     assert not (tmp_path / "mentorbot.db").exists()
+
+
+async def test_logs_keep_no_secrets_questions_or_names(tmp_path: Path):
+    """At DEBUG, a journey with a question and forget-me logs neither the proxy password in
+    ANTHROPIC_BASE_URL, nor the question, nor the member's display name."""
+    async with FakeAnthropic() as fake:
+        proxied = fake.base_url.replace("http://", "http://proxyuser:hunter2@")
+        env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
+        env.update(
+            ANTHROPIC_API_KEY="test-key",
+            ANTHROPIC_BASE_URL=proxied,
+            MENTORBOT_LOG_LEVEL="DEBUG",
+            MENTORBOT_DATA_DIR=str(tmp_path),
+            USER="Zephyrine",
+            LOGNAME="Zephyrine",
+        )
+        script = (
+            "/mentor join ai-engineer\n/mentor ask What is a zyxquorble embedding?\n"
+            "/mentor forget-me\n1\n/quit\n"
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(script.encode()), 60)
+    stdout, stderr = out.decode(), err.decode()
+    assert process.returncode == 0, stderr
+    assert fake.requests, "the question never reached the local Claude"
+    assert "everything I stored about you is deleted" in stdout
+    assert "DEBUG" in stderr
+    for private in ("hunter2", "zyxquorble", "Zephyrine"):
+        assert private not in stderr, private

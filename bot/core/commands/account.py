@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.commands.base import Context
+from bot.core.db import scrub_deleted
 from bot.core.delivery import reschedule
 from bot.core.members import find_member, forget_member, get_or_create_member
 from bot.core.messages import Choice, Message, Style
@@ -117,6 +118,8 @@ async def forget_confirmed(ctx: Context) -> None:
                     detail={"platform": ctx.caller.platform},
                 )
             )
+    async with ctx.services.db() as session:
+        await scrub_deleted(session)
     await ctx.reply.send(
         Message(
             body="Done: everything I stored about you is deleted. `/mentor start` begins afresh.",
