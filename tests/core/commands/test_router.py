@@ -110,3 +110,23 @@ async def _fill_member_pages(engine, now) -> None:
             assert "full" in str(error)
             return
     raise AssertionError("the database never filled up")
+
+
+async def test_a_megabyte_argument_is_echoed_short(services: Services):
+    """Unknown commands and unknown paths quote at most about a hundred characters back."""
+    router = _router(services)
+    huge = "x" * 1_000_000
+    for line in (f"/{huge}", f"/mentor {huge}", f"/mentor join {huge}", f"/mentor done {huge}"):
+        reply = await _say(router, NEWCOMER, line)
+        assert "xxxx" in reply and len(reply) < 500, line[:20]
+
+
+async def test_nul_and_lone_surrogates_never_reach_the_database(services: Services):
+    """A display name and an argument carrying NUL or a lone surrogate are stored without them."""
+    router = _router(services)
+    odd = Caller("discord", "guild", "odd", "N\x00ia\ud800")
+    reply = await _say(router, odd, "/mentor schedule 07:30 Europe/Berlin\x00 mon")
+    assert "New items will arrive by DM at 07:30 (Europe/Berlin)" in reply
+    async with services.db() as session:
+        member = await find_member(session, odd)
+    assert member.display_name == "Nia" and member.timezone == "Europe/Berlin"
