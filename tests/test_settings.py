@@ -78,8 +78,6 @@ def test_unreadable_database_url_is_shown_masked(clean_env):
         ("MENTORBOT_LOG_LEVEL", "loud"),
         ("ANTHROPIC_BASE_URL", "ftp://proxy:hunter2@host"),
         ("ANTHROPIC_BASE_URL", "http://host:99999"),
-        ("SLACK_BOT_TOKEN", "xapp-hunter2"),
-        ("SLACK_APP_TOKEN", "xoxb-hunter2"),
         ("MENTORBOT_PACING_LIMIT", "many"),
     ],
 )

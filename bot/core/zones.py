@@ -27,14 +27,15 @@ def is_known_zone(name: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _zones() -> tuple[str, ...]:
+def zone_names() -> tuple[str, ...]:
+    """Every accepted zone name, sorted; listing them takes tens of milliseconds once."""
     return tuple(sorted(available_timezones() - _NOT_ZONES))
 
 
 def close_zone(name: str) -> str | None:
     """The zone a near miss such as 'berlin' or 'new york' most likely means."""
     lowered = name.lower().replace(" ", "_")
-    for zone in _zones():
+    for zone in zone_names():
         if zone.lower() == lowered or zone.lower().endswith("/" + lowered):
             return zone
     return None

@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.actions import Act
 from bot.core.clock import Clock
-from bot.core.commands.base import Replier
 from bot.core.content import ContentSet, Item
 from bot.core.db import SessionFactory
 from bot.core.enrollment import active_enrollment, current_item
@@ -21,6 +21,7 @@ from bot.core.errors import UserError
 from bot.core.members import Caller, find_member, get_or_create_member
 from bot.core.messages import Choice, Message, MessageRef
 from bot.core.models import Question
+from bot.core.ports import Replier
 from bot.core.services import ContentStore
 from bot.core.text import storable
 from bot.mentor.limits import (
@@ -167,11 +168,9 @@ class MentorService:
                 body=answer if offline else _with_sources(answer, sources),
                 footer=footer + " · reply here to ask a follow-up",
                 choices=(
-                    Choice("👍 Helpful", "feedback", f"{row.id}:up"),
-                    Choice("👎 Not helpful", "feedback", f"{row.id}:down"),
-                )
-                if row.id is not None
-                else (),
+                    Choice("👍 Helpful", Act.FEEDBACK, f"{row.id}:up"),
+                    Choice("👎 Not helpful", Act.FEEDBACK, f"{row.id}:down"),
+                ),
                 follow_up=True,
             ),
         )

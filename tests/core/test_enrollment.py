@@ -27,7 +27,8 @@ async def test_enroll_starts_at_day_one(services: Services):
 
 
 async def test_mark_done_on_an_item_done_meanwhile_does_not_fail(services: Services):
-    """Two transactions that both saw day 1 open each mark it: one completion, both move on."""
+    """Two transactions that both saw day 1 open mark it: one completion, the second is told it
+    was already done, and both move on to day 2."""
     content = services.content.current
     path = content.path("ai-engineer")
     async with services.db() as session, session.begin():
@@ -46,6 +47,7 @@ async def test_mark_done_on_an_item_done_meanwhile_does_not_fail(services: Servi
             await session.commit()
     assert [r.done for r in results] == [path.items[0], path.items[0]]
     assert [r.next for r in results] == [path.items[1], path.items[1]]
+    assert [r.already for r in results] == [False, True]
     async with services.db() as session:
         member = await _member(session, services)
         assert await completed_ids(session, member) == {path.items[0].id}

@@ -57,7 +57,7 @@ async def test_done_twice_at_once_never_fails(services: Services):
     router = _router(services)
     await _say(router, NEWCOMER, "/mentor join ai-engineer")
     replies = await asyncio.gather(*(_say(router, NEWCOMER, "/mentor done") for _ in range(2)))
-    assert all("Marked" in r for r in replies), replies
+    assert all("Marked" in r or "already marked done" in r for r in replies), replies
     path = services.content.current.path("ai-engineer")
     async with services.db() as session:
         done = set((await session.exec(select(Completion.item_id))).all())
