@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,23 +21,45 @@ from bot.core.content.schema import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+QUIZ_FILE = "quiz.yaml"
+PATH_FILE = "path.yaml"
 # libyaml's loader when PyYAML was built with it: several times faster at start-up.
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_content(root: Path) -> ContentSet:
     """The content set under `root`, or ContentError listing every problem found."""
-    problems: list[Problem] = []
     root = Path(root)
     if not root.is_dir():
         raise ContentError([Problem(root, 0, "content directory not found; check the path")])
-    paths = [p for d in sorted((root / "paths").glob("*/")) if (p := _load_path(d, problems))]
+    return load_files(read_directory(root), root)
+
+
+def read_directory(root: Path) -> dict[str, bytes]:
+    """The files the loader reads under `root`, by their relative path with '/' separators."""
+    files: dict[str, bytes] = {}
+    wanted = [root / QUIZ_FILE]
+    for directory in sorted((root / "paths").glob("*/")):
+        wanted += [directory / PATH_FILE, *sorted(directory.glob("*.md"))]
+    for file in wanted:
+        if file.is_file():
+            files[file.relative_to(root).as_posix()] = file.read_bytes()
+    return files
+
+
+def load_files(files: Mapping[str, bytes], root: Path) -> ContentSet:
+    """The content set held in `files` (relative path -> bytes, as `read_directory` gives);
+    problems name each file as `root / relative path`."""
+    problems: list[Problem] = []
+    texts = _decode(files, root, problems)
+    folders = sorted({name.split("/")[1] for name in texts if _in_path_folder(name)})
+    paths = [p for folder in folders if (p := _load_path(root, folder, texts, problems))]
     if not paths:
         problems.append(Problem(root / "paths", 0, "no paths found; add paths/<id>/path.yaml"))
-    quiz = _load_quiz(root / "quiz.yaml", problems)
+    quiz = _load_quiz(root / QUIZ_FILE, texts.get(QUIZ_FILE), problems)
     _check_ids_unique(paths, problems)
     if quiz is not None:
-        _check_quiz_paths(root / "quiz.yaml", quiz, {p.id for p in paths}, problems)
+        _check_quiz_paths(root / QUIZ_FILE, quiz, {p.id for p in paths}, problems)
     if problems:
         raise ContentError(problems)
     assert quiz is not None
@@ -45,34 +68,52 @@ def load_content(root: Path) -> ContentSet:
     return ContentSet(paths={p.id: p for p in paths}, quiz=quiz)
 
 
-def _load_path(directory: Path, problems: list[Problem]) -> LearningPath | None:
-    meta_file = directory / "path.yaml"
-    if not meta_file.is_file():
+def _in_path_folder(name: str) -> bool:
+    parts = name.split("/")
+    return len(parts) == 3 and parts[0] == "paths"
+
+
+def _decode(files: Mapping[str, bytes], root: Path, problems: list[Problem]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for name, data in files.items():
+        try:
+            texts[name] = data.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            problems.append(
+                Problem(root / name, line, "not UTF-8 text; save the file with UTF-8 encoding")
+            )
+    return texts
+
+
+def _load_path(
+    root: Path, folder: str, texts: Mapping[str, str], problems: list[Problem]
+) -> LearningPath | None:
+    prefix = f"paths/{folder}/"
+    meta_file = root / prefix / PATH_FILE
+    meta_text = texts.get(prefix + PATH_FILE)
+    if meta_text is None:
         problems.append(
             Problem(meta_file, 0, "missing path.yaml (id, title, summary, description)")
         )
         return None
-    meta = _parse_yaml_model(
-        meta_file, meta_file.read_text(encoding="utf-8"), 1, PathMeta, problems
-    )
-    items = [
-        i for f in sorted(directory.glob("*.md")) if (i := _load_item(f, directory.name, problems))
-    ]
+    meta = _parse_yaml_model(meta_file, meta_text, 1, PathMeta, problems)
+    item_names = sorted(n for n in texts if n.startswith(prefix) and n.endswith(".md"))
+    items = [i for n in item_names if (i := _load_item(root / n, texts[n], folder, problems))]
     if meta is None:
         return None
-    if meta.id != directory.name:
+    if meta.id != folder:
         problems.append(
-            Problem(meta_file, 1, f"id '{meta.id}' must match its folder name '{directory.name}'")
+            Problem(meta_file, 1, f"id '{meta.id}' must match its folder name '{folder}'")
         )
     if not items:
-        problems.append(Problem(directory, 0, "a path needs at least one lesson (NN-slug.md)"))
+        problems.append(Problem(root / prefix, 0, "a path needs at least one lesson (NN-slug.md)"))
     items.sort(key=lambda item: item.day)
     _check_days(items, problems)
     return LearningPath(meta.id, meta.title, meta.summary, meta.description.strip(), tuple(items))
 
 
-def _load_item(file: Path, path_id: str, problems: list[Problem]) -> Item | None:
-    text = file.read_text(encoding="utf-8")
+def _load_item(file: Path, text: str, path_id: str, problems: list[Problem]) -> Item | None:
     if not text.startswith("---\n"):
         problems.append(Problem(file, 1, "file must start with '---' and YAML front matter"))
         return None
@@ -169,11 +210,11 @@ def _check_ids_unique(paths: list[LearningPath], problems: list[Problem]) -> Non
         seen.setdefault(item.id, item)
 
 
-def _load_quiz(file: Path, problems: list[Problem]) -> Quiz | None:
-    if not file.is_file():
+def _load_quiz(file: Path, text: str | None, problems: list[Problem]) -> Quiz | None:
+    if text is None:
         problems.append(Problem(file, 0, "missing quiz.yaml (the placement quiz)"))
         return None
-    meta = _parse_yaml_model(file, file.read_text(encoding="utf-8"), 1, QuizMeta, problems)
+    meta = _parse_yaml_model(file, text, 1, QuizMeta, problems)
     if meta is None:
         return None
     ids = [q.id for q in meta.questions]
