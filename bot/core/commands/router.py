@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.core import audit
 from bot.core.commands.base import Command, Context, Handler
 from bot.core.errors import UserError
 from bot.core.messages import Action, Attachment, Message
@@ -53,6 +54,7 @@ class Router:
             await reply.send(self._unknown(group, name))
             return
         if command.moderator and not caller.is_moderator:
+            await self._audit_refusal(caller, f"/{group} {command.name}", args)
             await reply.send(
                 Message(body=f"`/{group} {name}` is for moderators only.", private=True)
             )
@@ -94,6 +96,21 @@ class Router:
         except Exception:
             log.exception("%s failed for %s user %s", what, caller.platform, caller.user_id)
             await reply.send(Message(body=OOPS, private=True))
+
+    async def _audit_refusal(self, caller: Caller, command: str, args: str) -> None:
+        """Moderator commands tried by others are on record too."""
+        try:
+            async with self.services.db() as session, session.begin():
+                audit.record(
+                    session,
+                    self.services.clock,
+                    audit.actor_of(caller),
+                    command[:64],
+                    args=args[:200],
+                    outcome="refused: not a moderator",
+                )
+        except Exception:
+            log.exception("could not write the audit entry for %s by %s", command, caller.user_id)
 
     def _unknown(self, group: str, name: str) -> Message:
         groups = {c.group for c in self.commands}
