@@ -21,6 +21,7 @@ from bot.core.models import ContentRevision, RevisionOrigin
 from bot.core.publishing.merge import Changes, Snapshot, changes_between, retired_between
 
 SUMMARY_CHARS = 200
+MAX_IDS_NAMED = 6
 Retired = dict[str, dict[str, str | None]]
 
 
@@ -52,7 +53,7 @@ def content_of(snapshot: Snapshot, retired: Retired | None = None) -> ContentSet
 def describe(changes: Changes) -> str:
     """One line: what a revision added, changed and removed."""
     parts = [
-        f"{label} {', '.join(ids)}"
+        f"{label} {_ids(ids)}"
         for label, ids in (
             ("added", changes.added),
             ("changed", changes.changed),
@@ -62,6 +63,12 @@ def describe(changes: Changes) -> str:
     ]
     parts += [f"changed {', '.join(changes.other)}"] if changes.other else []
     return "; ".join(parts) or "no changes"
+
+
+def _ids(ids: tuple[str, ...]) -> str:
+    if len(ids) <= MAX_IDS_NAMED:
+        return ", ".join(ids)
+    return f"{len(ids)} items ({', '.join(ids[:2])}, …)"
 
 
 async def newest_version(session: AsyncSession) -> int | None:
