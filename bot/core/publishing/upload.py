@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import lzma
+import math
 import os
 import re
 import stat
@@ -49,7 +50,10 @@ _BROKEN_ARCHIVE = (
 
 
 def kb(size: int) -> str:
-    return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:,.1f} MB"
+    """A size, rounded up: a file one byte over 256 KB reads as 257 KB."""
+    if size <= 1024 * 1024:
+        return f"{math.ceil(size / 1024):,} KB"
+    return f"{math.ceil(size / 1024 / 1024 * 10) / 10:,.1f} MB"
 
 
 @dataclass
@@ -132,7 +136,7 @@ def _read_entries(upload: Upload, archive: zipfile.ZipFile) -> None:
         if stat.S_ISLNK(mode):
             upload.refuse(relative, "a symbolic link; put the file itself in the archive")
             continue
-        if mode and not stat.S_ISREG(mode):
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG):
             upload.refuse(relative, "not a regular file")
             continue
         if info.flag_bits & 0x1:
