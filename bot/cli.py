@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -80,6 +81,22 @@ def _parser() -> argparse.ArgumentParser:
     fanout.add_argument(
         "--batch", type=_batch, default=1000, help="members or rows per statement (1 to 5000)"
     )
+    commands_bench = bench_commands.add_parser(
+        "commands", help="command latency inside the bot, receipt to reply, for a mix of commands"
+    )
+    commands_bench.add_argument("--concurrency", type=_positive, default=50, metavar="N")
+    commands_bench.add_argument("--commands", type=_positive, default=5000, metavar="N")
+    commands_bench.add_argument(
+        "--rate",
+        type=float,
+        metavar="R",
+        help="open load: commands arrive at R a second (default: closed, all in flight)",
+    )
+    commands_bench.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database the bench may fill (default: a temporary SQLite file)",
+    )
     return parser
 
 
@@ -99,6 +116,16 @@ def _positive(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`mentorbot content validate | head`): nothing more to say.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     from bot.settings import Settings
 
@@ -195,9 +222,13 @@ async def _db(settings, action: str) -> int:
 
 
 def _bench(args) -> int:
+    database = args.database and _normalise_url(args.database)
+    if args.bench_command == "commands":
+        from bot.bench import commands
+
+        return commands.main(args.concurrency, database, args.commands, args.rate)
     from bot.bench import fanout
 
-    database = args.database and _normalise_url(args.database)
     try:
         return fanout.main(args.members, database, args.workers, args.batch)
     except ValueError as error:
@@ -214,6 +245,17 @@ def _normalise_url(url: str) -> str:
 def _run(settings, platform: str | None, worker: bool = False) -> int:
     from bot.app import run, work
     from bot.core.content import ContentError
+    from bot.settings import DEFAULT_CONTENT_DIR
+
+    if settings.content_dir == DEFAULT_CONTENT_DIR and not DEFAULT_CONTENT_DIR.is_dir():
+        # An installed copy (pip install mentorbot) carries no content/ of its own.
+        print(
+            "mentorbot: MENTORBOT_CONTENT_DIR is not set and this installed copy has no "
+            f"content/ beside it ({DEFAULT_CONTENT_DIR}). Set MENTORBOT_CONTENT_DIR to your "
+            "content directory, for example a checkout's content/ folder.",
+            file=sys.stderr,
+        )
+        return 2
 
     try:
         return asyncio.run(work(settings) if worker else run(settings, platform))

@@ -58,6 +58,7 @@ def load_files(files: Mapping[str, bytes], root: Path) -> ContentSet:
         problems.append(Problem(root / "paths", 0, "no paths found; add paths/<id>/path.yaml"))
     quiz = _load_quiz(root / QUIZ_FILE, texts.get(QUIZ_FILE), problems)
     _check_ids_unique(paths, problems)
+    _check_requires(paths, {root / name: text for name, text in texts.items()}, problems)
     if quiz is not None:
         _check_quiz_paths(root / QUIZ_FILE, quiz, {p.id for p in paths}, problems)
     if problems:
@@ -140,6 +141,7 @@ def _load_item(file: Path, text: str, path_id: str, problems: list[Problem]) -> 
         deliverable=meta.deliverable,
         body=body,
         source=file,
+        requires=tuple(meta.requires),
     )
 
 
@@ -210,6 +212,32 @@ def _check_ids_unique(paths: list[LearningPath], problems: list[Problem]) -> Non
         seen.setdefault(item.id, item)
 
 
+def _check_requires(
+    paths: list[LearningPath], texts: Mapping[Path, str], problems: list[Problem]
+) -> None:
+    """Each required id names an item on the same path, delivered on an earlier day."""
+    by_id = {item.id: item for path in paths for item in path.items}
+    for item in (item for path in paths for item in path.items):
+        for index, wanted in enumerate(item.requires):
+            required = by_id.get(wanted)
+            if required is None:
+                message = f"requires '{wanted}', which is no item's id; check the spelling"
+            elif required.path_id != item.path_id:
+                message = (
+                    f"requires '{wanted}' from the {required.path_id} path; "
+                    f"only items on the {item.path_id} path can be required here"
+                )
+            elif required.day >= item.day:
+                message = (
+                    f"requires '{wanted}' (day {required.day}), but it must come on an earlier "
+                    f"day than this item (day {item.day}); reorder the days"
+                )
+            else:
+                continue
+            line = _front_matter_line(texts[item.source], ("requires", index))
+            problems.append(Problem(item.source, line, message))
+
+
 def _load_quiz(file: Path, text: str | None, problems: list[Problem]) -> Quiz | None:
     if text is None:
         problems.append(Problem(file, 0, "missing quiz.yaml (the placement quiz)"))
@@ -276,6 +304,12 @@ def _describe(detail: Any, model: type[BaseModel]) -> str:
         return f"unknown field '{where}'; allowed fields: {allowed}"
     message = detail["msg"].removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
+
+
+def _front_matter_line(text: str, loc: tuple[Any, ...]) -> int:
+    # Composed only when a problem needs pointing at, as in _parse_yaml_model.
+    front = text[4 : text.find("\n---\n", 3) + 1]
+    return 2 + _line_of(yaml.compose(front, Loader=yaml.SafeLoader), loc)
 
 
 def _line_of(node: Any, loc: tuple[Any, ...]) -> int:
