@@ -70,15 +70,7 @@ async def publish_chosen(ctx: Context) -> None:
             "minutes old). Send it again with `/mentor-admin publish`."
         )
     if choice != CONFIRM:
-        async with services.db() as session, session.begin():
-            audit.record(
-                session,
-                services.clock,
-                audit.actor_of(ctx.caller),
-                "content-publish",
-                upload=pending.upload.name,
-                outcome="cancelled",
-            )
+        await _audit(ctx, "content-publish", upload=pending.upload.name, outcome="cancelled")
         await ctx.reply.send(cancelled_message(pending.upload.name))
         return
     result = await publish_upload(
@@ -105,15 +97,7 @@ async def preview(ctx: Context) -> None:
     wanted = ctx.args.strip()
     content = services.content.current
     item = content.item(wanted) if wanted else None
-    async with services.db() as session, session.begin():
-        audit.record(
-            session,
-            services.clock,
-            audit.actor_of(ctx.caller),
-            "content-preview",
-            item=wanted[:64],
-            outcome="shown" if item else "unknown item",
-        )
+    await _audit(ctx, "content-preview", item=wanted[:64], outcome="shown" if item else "unknown")
     if item is None:
         raise UserError(
             f"There is no item '{wanted[:64]}'. Item ids are in each file's front matter, "
@@ -153,14 +137,7 @@ async def rollback(ctx: Context) -> None:
 
 async def _upload(ctx: Context) -> Upload:
     if not ctx.attachments:
-        async with ctx.services.db() as session, session.begin():
-            audit.record(
-                session,
-                ctx.services.clock,
-                audit.actor_of(ctx.caller),
-                "content-publish",
-                outcome="no file attached",
-            )
+        await _audit(ctx, "content-publish", outcome="no file attached")
         raise UserError(
             "Attach the file to publish: a lesson or project (.md), quiz.yaml, a path's "
             "path.yaml, or a .zip of a path folder.",
@@ -195,15 +172,13 @@ def _path_named(ctx: Context) -> str | None:
 
 
 async def _refused(ctx: Context, action: str) -> None:
-    async with ctx.services.db() as session, session.begin():
-        audit.record(
-            session,
-            ctx.services.clock,
-            audit.actor_of(ctx.caller),
-            action,
-            outcome="refused: not a moderator",
-        )
+    await _audit(ctx, action, outcome="refused: not a moderator")
     raise UserError("Publishing is for moderators only.")
+
+
+async def _audit(ctx: Context, action: str, **detail: str) -> None:
+    async with ctx.services.db() as session, session.begin():
+        audit.record(session, ctx.services.clock, audit.actor_of(ctx.caller), action, **detail)
 
 
 def _who(ctx: Context) -> tuple[str, str]:

@@ -114,48 +114,45 @@ async def rollback(
 ) -> ContentRevision | None:
     """A new revision holding exactly revision `version`'s files; None if that is in use."""
     base = await live(db, content)
+    refusal: str | None = None
+    stored: ContentRevision | None = None
     async with db() as session, session.begin():
         target = await revision(session, version)
         if target is None:
-            audit.record(
-                session,
-                clock,
-                actor,
-                "content-rollback",
-                version=version,
-                outcome="no such revision",
-            )
-            raise UserError(
+            refusal = (
                 f"There is no revision {version}; the newest is {base.version}. "
                 "`history` lists them."
             )
-        stored = None
-        if target.snapshot != base.snapshot:
+        elif target.snapshot != base.snapshot:
             try:
                 restored = content_of(target.snapshot)
             except ContentError as error:
-                raise UserError(
+                refusal = (
                     f"Revision {version} does not pass today's checks, so it cannot come back "
                     f"({len(error.problems)} problem(s), the first: {error.problems[0]})."
-                ) from error
-            stored = await store(
-                session,
-                dict(target.snapshot),
-                restored,
-                (base.content, base.version),
-                author,
-                RevisionOrigin.ROLLBACK,
-                clock,
-                note=f"back to {version}",
-            )
+                )
+            else:
+                stored = await store(
+                    session,
+                    dict(target.snapshot),
+                    restored,
+                    (base.content, base.version),
+                    author,
+                    RevisionOrigin.ROLLBACK,
+                    clock,
+                    note=f"back to {version}",
+                )
+        outcome = f"revision {stored.version}" if stored else "already in use"
         audit.record(
             session,
             clock,
             actor,
             "content-rollback",
             version=version,
-            outcome=f"revision {stored.version}" if stored else "already in use",
+            outcome=f"refused: {refusal}"[:200] if refusal else outcome,
         )
+    if refusal is not None:
+        raise UserError(refusal)
     if stored is not None and content is not None:
         await refresh(content, db)
     return stored

@@ -9,34 +9,16 @@ from bot.core.actions import Act
 from bot.core.commands import Router, build_actions, build_commands
 from bot.core.content.loader import read_directory
 from bot.core.members import Caller
-from bot.core.messages import Action, Attachment, Form, Message, MessageRef
+from bot.core.messages import Action, Attachment
 from bot.core.models import AuditEntry
 from bot.core.publishing.sync import open_content
 from bot.core.services import Services
 from bot.settings import DEFAULT_CONTENT_DIR
+from tests.core.delivery.conftest import Replies
 from tests.core.publishing.conftest import LESSON, retitled
 
 MOD = Caller("discord", "guild", "m1", "Mona", is_moderator=True)
 MEMBER = Caller("discord", "guild", "u1", "Uma")
-
-
-class Replies:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def send(self, message: Message) -> MessageRef:
-        self.messages.append(message)
-        return MessageRef("test", "c", str(len(self.messages)))
-
-    async def edit(self, ref: MessageRef, message: Message) -> None:
-        self.messages.append(message)
-
-    async def form(self, form: Form) -> bool:
-        return False
-
-    @property
-    def text(self) -> str:
-        return "\n".join(f"{m.title or ''}\n{m.body}" for m in self.messages)
 
 
 def attachment(name: str, data: bytes) -> Attachment:
@@ -150,3 +132,11 @@ async def test_history_and_rollback_in_chat(router: Router, services):
     assert "Stored as revision 3" in (await _command(router, MOD, "rollback", "1")).text
     assert services.content.current.item("ai-first-api-call").title != "Revised"
     assert "There is no revision 9" in (await _command(router, MOD, "rollback", "9")).text
+
+
+async def test_a_refused_rollback_is_audited(router: Router, services):
+    """Rolling back to a revision that does not exist is refused, and still on record."""
+    await _command(router, MOD, "rollback", "9")
+    entry = (await _audit(services))[-1]
+    assert (entry.action, entry.detail["version"]) == ("content-rollback", 9)
+    assert entry.detail["outcome"].startswith("refused: There is no revision 9")
