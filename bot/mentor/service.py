@@ -90,6 +90,8 @@ class MentorService:
         self._indexed: ContentSet | None = None
         self._index: LessonIndex | None = None
         self.index()
+        # Rebuilt as soon as new content is swapped in, not when the next question waits on it.
+        content.on_replace(lambda _: self.index())
 
     def index(self) -> LessonIndex:
         """The index of the content in use, rebuilt when new content is published."""
