@@ -9,8 +9,6 @@ import os
 import sys
 from pathlib import Path
 
-from bot.core.errors import StartupError
-
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -44,6 +42,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "directory", nargs="?", type=Path, help="defaults to MENTORBOT_CONTENT_DIR"
     )
+    publish = content_commands.add_parser(
+        "publish", help="check and publish a lesson, quiz.yaml, a path folder or a .zip"
+    )
+    publish.add_argument("source", type=Path, metavar="PATH")
+    publish.add_argument("--path", dest="path_id", help="the path a new lesson joins")
+    publish.add_argument("--check", action="store_true", help="only check; publish nothing")
+    export = content_commands.add_parser("export", help="write the live content to a folder")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    history = content_commands.add_parser("history", help="content revisions, newest first")
+    history.add_argument("--limit", type=_positive, default=50, metavar="N")
+    rollback = content_commands.add_parser(
+        "rollback", help="bring back revision N's content as a new revision"
+    )
+    rollback.add_argument("version", type=_positive, metavar="N")
 
     evaluate = commands.add_parser("eval", help="measure the mentor")
     eval_commands = evaluate.add_subparsers(dest="eval_command", required=True, metavar="ACTION")
@@ -123,24 +135,39 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    from bot.settings import Settings
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+    from bot.settings import Settings, settings_problems
 
     try:
         settings = Settings()
-    except Exception as error:
-        print(f"mentorbot: the settings are not valid:\n{error}", file=sys.stderr)
+    except ValidationError as error:
+        for problem in settings_problems(error):
+            print(f"mentorbot: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    except Exception as error:
+        reason = mask_credentials(str(error))
+        print(f"mentorbot: the settings could not be read: {reason}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    from bot.checks import StartupProblem
+
+    try:
+        return _command(args, settings)
+    except (StartupProblem, ExceptionGroup) as error:
+        # A platform refusing the bot at start fails inside the runtime's TaskGroup.
+        problems = _startup_problems(error, StartupProblem)
+        if not problems:
+            raise
+        for problem in problems:
+            print(f"mentorbot: {problem}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "content":
-        return _validate(args.directory or settings.content_dir)
+        return _content(settings, args)
     if args.command == "eval":
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
@@ -150,6 +177,48 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "worker":
         return _run(settings, None, worker=True)
     return _run(settings, args.platform)
+
+
+def configure_logging(level: str) -> None:
+    from bot.redact import MaskCredentials
+
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskCredentials())
+    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The HTTP stack logs every request's URL (proxy credentials in ANTHROPIC_BASE_URL); at
+    # DEBUG the SDK logs whole request bodies and aiosqlite every statement with its values:
+    # members' questions and names, which forget-me cannot take back. Only warnings are kept.
+    for name in ("httpx", "httpcore", "anthropic", "aiosqlite"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _content(settings, args) -> int:
+    if args.content_command == "validate":
+        return _validate(args.directory or settings.content_dir)
+    from bot import content_cli
+    from bot.core.content import ContentError
+
+    if args.content_command == "publish":
+        work = content_cli.publish_command(settings, args.source, args.path_id, args.check)
+    elif args.content_command == "export":
+        work = content_cli.export_command(settings, args.directory)
+    elif args.content_command == "history":
+        work = content_cli.history_command(settings, args.limit)
+    else:
+        work = content_cli.rollback_command(settings, args.version)
+    try:
+        return asyncio.run(work)
+    except ContentError as error:
+        print("mentorbot: the content directory has problems, so it could not be imported:")
+        for problem in error.problems:
+            print(f"  {problem}")
+        return 2
 
 
 def _validate(directory: Path) -> int:
@@ -181,8 +250,15 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
 
 
 async def _db(settings, action: str) -> int:
-    from bot.core.db import create_engine, revisions, upgrade
+    from bot.checks import check_database, sqlite_missing
+    from bot.core.db import create_engine, newest_revision, revisions, upgrade
 
+    if action == "status" and (missing := sqlite_missing(settings)):
+        # Opening a SQLite file creates it; a status check must not leave one behind.
+        print(f"database revision: none (no database at {missing} yet); newest: ", end="")
+        print(f"{newest_revision()}\n`mentorbot db upgrade` or `mentorbot run` creates it.")
+        return 0
+    await check_database(settings)
     engine = create_engine(settings.resolved_database_url)
     try:
         if action == "upgrade":
@@ -200,7 +276,16 @@ def _bench(args) -> int:
 
         options = ["--requests", str(args.requests), "--concurrency", str(args.concurrency)]
         return slack.main(options + (["--bare"] if args.bare else []))
-    database = args.database and _normalise_url(args.database)
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+
+    try:
+        database = args.database and _normalise_url(args.database)
+    except ValidationError as error:
+        reason = error.errors(include_input=False)[0]["msg"].removeprefix("Value error, ")
+        print(f"mentorbot bench: --database {mask_credentials(reason)}", file=sys.stderr)
+        return 2
     if args.bench_command == "commands":
         from bot.bench import commands
 
@@ -210,7 +295,7 @@ def _bench(args) -> int:
     try:
         return fanout.main(args.members, database, args.workers, args.batch)
     except ValueError as error:
-        print(f"mentorbot bench: {error}", file=sys.stderr)
+        print(f"mentorbot bench: {mask_credentials(str(error))}", file=sys.stderr)
         return 2
 
 
@@ -220,19 +305,19 @@ def _normalise_url(url: str) -> str:
     return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
-def _startup_errors(error: BaseException) -> list[StartupError]:
-    """The refusals to start inside `error`, which may be the runtime's TaskGroup failing."""
-    if isinstance(error, StartupError):
+def _startup_problems(error: BaseException, kind: type[Exception]) -> list[BaseException]:
+    """The start-up problems `error` consists of, or none if anything else is in it."""
+    if isinstance(error, kind):
         return [error]
     if isinstance(error, BaseExceptionGroup):
-        matched, rest = error.split(StartupError)
+        matched, rest = error.split(kind)
         if matched is not None and rest is None:
-            return [e for e in _leaves(matched)]
+            return _leaves(matched)
     return []
 
 
-def _leaves(group: BaseExceptionGroup) -> list:
-    found = []
+def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
+    found: list[BaseException] = []
     for error in group.exceptions:
         found += _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
     return found
@@ -240,6 +325,7 @@ def _leaves(group: BaseExceptionGroup) -> list:
 
 def _run(settings, platform: str | None, worker: bool = False) -> int:
     from bot.app import run, work
+    from bot.checks import ready_to_run
     from bot.core.content import ContentError
     from bot.settings import DEFAULT_CONTENT_DIR
 
@@ -253,15 +339,9 @@ def _run(settings, platform: str | None, worker: bool = False) -> int:
         )
         return 2
 
+    ready_to_run(settings)
     try:
         return asyncio.run(work(settings) if worker else run(settings, platform))
-    except (StartupError, ExceptionGroup) as error:
-        refusals = _startup_errors(error)
-        if not refusals:
-            raise
-        for refusal in refusals:
-            print(f"mentorbot: {refusal}", file=sys.stderr)
-        return 2
     except ContentError as error:
         print("mentorbot: the content has problems, so the bot did not start:", file=sys.stderr)
         for problem in error.problems:

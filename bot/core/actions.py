@@ -25,3 +25,4 @@ class Act(StrEnum):
     SCHEDULE = "schedule"
     SCHEDULE_SET = "schedule-set"
     FORGET = "forget"
+    PUBLISH = "publish"

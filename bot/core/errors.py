@@ -6,7 +6,3 @@ class UserError(Exception):
         super().__init__(message)
         self.message = message
         self.usage = usage
-
-
-class StartupError(Exception):
-    """A setting or a platform stopped the bot from starting: the message says what to fix."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.errors import StartupError
+from bot.checks import StartupProblem
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -28,6 +28,6 @@ def create_messenger(settings: Settings) -> SlackMessenger:
     from bot.platforms.slack.web import SlackWeb
 
     if settings.slack_bot_token is None:
-        raise StartupError("Slack needs SLACK_BOT_TOKEN (the bot token, xoxb-…)")
+        raise StartupProblem("Slack needs SLACK_BOT_TOKEN (the bot token, xoxb-…)")
     token = settings.slack_bot_token.get_secret_value()
     return SlackMessenger(SlackWeb(token, settings.slack_api_url))

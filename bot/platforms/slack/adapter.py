@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
@@ -18,8 +19,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from bot.checks import StartupProblem
 from bot.core.commands import Router
-from bot.core.errors import StartupError
+from bot.core.messages import Message
 from bot.core.services import Services
 from bot.platforms.slack.handlers import AckFirst, Handlers
 from bot.platforms.slack.home import HomeTab
@@ -40,9 +42,9 @@ class SlackAdapter:
 
     def __init__(self, router: Router, services: Services, settings: Settings) -> None:
         if settings.slack_bot_token is None:
-            raise StartupError("Slack needs SLACK_BOT_TOKEN (the bot token, xoxb-…)")
+            raise StartupProblem("Slack needs SLACK_BOT_TOKEN (the bot token, xoxb-…)")
         if settings.slack_app_token is None and settings.slack_signing_secret is None:
-            raise StartupError(
+            raise StartupProblem(
                 "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)"
             )
         self.app_token = settings.slack_app_token
@@ -68,6 +70,11 @@ class SlackAdapter:
         self._socket: _SocketMode | None = None
         self._listening = False
 
+    async def announce(self, channel: str, message: Message) -> None:
+        """A post for everyone in a community channel (new lessons), by id or by name; a public
+        channel needs no invitation (chat:write.public)."""
+        await self.web.post(channel, replace(message, private=False))
+
     def connected(self) -> bool:
         if self._socket is not None:
             session = self._socket.client.current_session
@@ -88,7 +95,7 @@ class SlackAdapter:
         try:
             identity = await self.web.client.auth_test()
         except SlackApiError as error:
-            raise StartupError(
+            raise StartupProblem(
                 f"Slack refused SLACK_BOT_TOKEN ({error.response.get('error')}); "
                 "copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page"
             ) from None
@@ -103,7 +110,7 @@ class SlackAdapter:
             await web.TCPSite(runner, self.host, self.port).start()
         except OSError as error:
             await runner.cleanup()
-            raise StartupError(
+            raise StartupProblem(
                 f"Slack (HTTP mode) cannot listen on {self.host}:{self.port}: {error.strerror}. "
                 "Set MENTORBOT_SLACK_HOST and MENTORBOT_SLACK_PORT to a free address."
             ) from None
@@ -134,7 +141,7 @@ class SlackAdapter:
             handler.client.wss_uri = await handler.client.issue_new_wss_url()
         except SlackApiError as error:
             await handler.close_async()
-            raise StartupError(
+            raise StartupProblem(
                 f"Slack refused SLACK_APP_TOKEN ({error.response.get('error')}); use an "
                 "app-level token (xapp-…) with the connections:write scope"
             ) from None

@@ -13,7 +13,6 @@ from slack_sdk.errors import SlackApiError
 from bot.core.messages import Message
 from bot.core.ports import RETRY_AFTER_SERVER_ERROR, Recipient, SendResult
 from bot.platforms.slack import limits
-from bot.platforms.slack.blocks import render
 from bot.platforms.slack.web import SlackWeb
 
 
@@ -27,16 +26,9 @@ class SlackMessenger:
     async def send_dm(self, to: Recipient, message: Message, key: str) -> SendResult:
         metadata = {"event_type": limits.DELIVERY_EVENT, "event_payload": {"key": key}}
         try:
-            for page in render(message):
-                # A user id as the channel posts in the app's DM with them, with no
-                # conversations.open (a slower tier) per lesson.
-                await self.web.client.chat_postMessage(
-                    channel=to.user_id,
-                    text=page.text,
-                    blocks=page.blocks,
-                    metadata=metadata,
-                    unfurl_links=False,
-                )
+            # A user id as the channel posts in the app's DM with them, with no
+            # conversations.open (a slower tier) per lesson.
+            await self.web.post(to.user_id, message, metadata=metadata)
         except SlackApiError as error:
             return _outcome(error)
         return SendResult.sent()

@@ -115,12 +115,7 @@ class SlackReplier:
         return origin
 
     async def _post(self, channel: str, message: Message) -> MessageRef:
-        """Post `message` (in as many messages as its length needs) as the bot."""
-        response: Any = None
-        for page in render(message):
-            response = await self.web.client.chat_postMessage(
-                channel=channel, text=page.text, blocks=page.blocks, unfurl_links=False
-            )
+        response = await self.web.post(channel, message)
         ref = MessageRef(PLATFORM, response["channel"], response["ts"])
         for file in message.files:
             await self.web.client.files_upload_v2(

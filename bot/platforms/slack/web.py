@@ -14,7 +14,9 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.core.messages import Message
 from bot.platforms.slack import limits
+from bot.platforms.slack.blocks import render
 
 # Slack serves files from its own hosts; the bot token is sent to no other.
 _FILE_HOSTS = (".slack.com", ".slack-gov.com")
@@ -35,6 +37,16 @@ class SlackWeb:
             session=self.session,
             retry_handlers=self.retry_handlers,
         )
+
+    async def post(self, channel: str, message: Message, **extra: Any) -> Any:
+        """Post `message` as the bot, in as many messages as its length needs; returns Slack's
+        answer for the last one."""
+        response: Any = None
+        for page in render(message):
+            response = await self.client.chat_postMessage(
+                channel=channel, text=page.text, blocks=page.blocks, unfurl_links=False, **extra
+            )
+        return response
 
     async def respond(self, response_url: str, body: dict[str, Any]) -> bool:
         """Post to an interaction's response_url; False when Slack no longer takes it."""

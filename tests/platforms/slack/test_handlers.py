@@ -286,3 +286,13 @@ async def test_answers_wait_until_a_burst_is_acknowledged_but_not_forever():
         started = asyncio.get_running_loop().time()
         await acks.turn()
         assert asyncio.get_running_loop().time() - started >= 0.45
+
+
+async def test_new_lessons_are_announced_in_the_configured_channel(slack: Slack):
+    """The adapter posts an announcement for everyone in a channel, mentions made inert."""
+    await slack.adapter.announce(
+        "C0NEWS", Message(title="New lessons", body="<!channel> two new lessons", private=True)
+    )
+    (post,) = slack.fake.called("chat.postMessage")
+    assert post.args["channel"] == "C0NEWS" and "New lessons" in post.args["text"]
+    assert "<!channel" not in json.dumps(post.args)
