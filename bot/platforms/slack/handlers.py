@@ -18,7 +18,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.core.commands import Router
+from bot.core.commands import Command, Kind, Router
 from bot.core.commands.registry import MENTOR
 from bot.core.messages import Action, Attachment, MessageRef
 from bot.core.ports import Caller
@@ -26,7 +26,7 @@ from bot.platforms.slack.blocks import LINK, action_of
 from bot.platforms.slack.home import HomeTab
 from bot.platforms.slack.people import People
 from bot.platforms.slack.replier import EPHEMERAL, PLATFORM, SlackReplier, Where
-from bot.platforms.slack.views import file_needs_a_command
+from bot.platforms.slack.views import COMMAND_FORM, command_form, file_needs_a_command
 from bot.platforms.slack.web import SlackWeb
 
 log = logging.getLogger(__name__)
@@ -118,7 +118,10 @@ class Handlers:
                 trigger_id=body.get("trigger_id"),
                 private=command.private if command else True,
             )
-            await self.router.command(caller, group, name, args.strip(), self._replier(where))
+            reply = self._replier(where)
+            if _needs_a_file(command, caller) and await reply.form(command_form(command, args)):
+                return
+            await self.router.command(caller, group, name, args.strip(), reply)
             await self.home.publish(caller)
 
     async def action(self, ack: Any, body: dict[str, Any]) -> None:
@@ -162,10 +165,19 @@ class Handlers:
             where = Where(
                 caller.user_id, response_url=sent_from.get("r"), channel=sent_from.get("c")
             )
-            action = Action(
-                view.get("callback_id", ""), sent_from.get("v", ""), fields, tuple(attachments)
-            )
-            await self.router.action(caller, action, self._replier(where))
+            reply = self._replier(where)
+            value = sent_from.get("v", "")
+            if view.get("callback_id") == COMMAND_FORM:
+                # A command's parameters, asked for because the command takes a file.
+                group, _, name = value.partition(" ")
+                command = self.router.find(group, name)
+                params = command.params if command else ()
+                # Joined back into the line a text platform would have typed, in params order.
+                args = " ".join(fields[p.name].strip() for p in params if fields.get(p.name))
+                await self.router.command(caller, group, name, args, reply, tuple(attachments))
+            else:
+                action = Action(view.get("callback_id", ""), value, fields, tuple(attachments))
+                await self.router.action(caller, action, reply)
             await self.home.publish(caller)
 
     async def home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
@@ -258,6 +270,13 @@ class Handlers:
             log.exception("a Slack request failed after it was acknowledged")
         finally:
             self.running.discard(task)
+
+
+def _needs_a_file(command: Command | None, caller: Caller) -> bool:
+    """A command a slash command cannot carry: it takes a file (a moderator's publish)."""
+    if command is None or (command.moderator and not caller.is_moderator):
+        return False
+    return any(p.kind == Kind.ATTACHMENT and p.required for p in command.params)
 
 
 def _origin(container: dict[str, Any]) -> MessageRef | None:

@@ -15,6 +15,7 @@ from bot.core.messages import Message
 from bot.core.models import Member
 from bot.mentor.fake_anthropic import FakeAnthropic, Reply
 from bot.platforms.slack.handlers import AckFirst
+from bot.settings import DEFAULT_CONTENT_DIR
 from tests.platforms.slack.conftest import (
     ADA,
     BOB,
@@ -296,3 +297,58 @@ async def test_new_lessons_are_announced_in_the_configured_channel(slack: Slack)
     (post,) = slack.fake.called("chat.postMessage")
     assert post.args["channel"] == "C0NEWS" and "New lessons" in post.args["text"]
     assert "<!channel" not in json.dumps(post.args)
+
+
+def edited_lesson() -> bytes:
+    lesson = DEFAULT_CONTENT_DIR / "paths" / "ai-engineer" / "01-ai-role.md"
+    return lesson.read_bytes() + b"\nOne more paragraph, added by a moderator.\n"
+
+
+async def test_publish_asks_for_its_file_in_a_modal_and_checks_what_was_sent(slack: Slack):
+    """A slash command carries no file: /mentor-admin publish opens a modal with a file input,
+    and the submitted file is checked and waits for the Publish button where the command was."""
+    url = await slack.command(MOD, "publish", command="/mentor-admin")
+    (opened,) = await slack.fake.wait_for(lambda: slack.fake.called("views.open"))
+    view = opened.args["view"]
+    kinds = {b["block_id"]: b["element"]["type"] for b in view["blocks"] if b["type"] == "input"}
+    assert kinds == {"file": "file_input", "path": "plain_text_input"}
+    file = slack.fake.add_file("01-ai-role.md", edited_lesson())
+    state = {
+        "file": {"file": {"type": "file_input", "files": [file]}},
+        "path": {"path": {"type": "plain_text_input", "value": None}},
+    }
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": MOD, "username": "mo", "team_id": TEAM},
+        "view": {**view, "id": "V2", "state": {"values": state}},
+    }
+    assert (await slack.post(interaction_body(payload)))[0] == 200
+    (checked,) = await slack.fake.wait_for(lambda: slack.fake.posted(url))
+    assert checked["text"] == "01-ai-role.md is valid"
+    assert [b["text"]["text"] for b in buttons(checked["blocks"])] == ["Publish", "Cancel"]
+
+
+async def test_a_file_shared_in_the_dm_with_its_command_is_published_from_there(slack: Slack):
+    """A file with `mentor-admin publish` as its message runs the command with the file."""
+    file = slack.fake.add_file("01-ai-role.md", edited_lesson())
+    await slack.event(
+        {
+            "type": "message",
+            "subtype": "file_share",
+            "channel_type": "im",
+            "channel": "DMOD",
+            "user": MOD,
+            "text": "mentor-admin publish",
+            "files": [file],
+        }
+    )
+    (checked,) = await slack.fake.wait_for(lambda: slack.fake.called("chat.postMessage"))
+    assert checked.args["channel"] == "DMOD" and checked.args["text"] == "01-ai-role.md is valid"
+
+
+async def test_members_asking_to_publish_are_refused_without_a_modal(slack: Slack):
+    """The modal is for moderators; anyone else is told plainly, and no modal opens."""
+    refused = await slack.reply(ADA, "publish", command="/mentor-admin")
+    assert "for moderators only" in refused["text"] + text_of(refused["blocks"])
+    assert slack.fake.called("views.open") == []
