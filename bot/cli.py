@@ -196,6 +196,11 @@ def configure_logging(level: str) -> None:
     # members' questions and names, which forget-me cannot take back. Only warnings are kept.
     for name in ("httpx", "httpcore", "anthropic", "aiosqlite"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # Slack's SDK and Bolt log whole requests and answers at DEBUG (messages, profiles); their
+    # connection news at INFO is worth keeping.
+    quietest = max(logging.getLogger().getEffectiveLevel(), logging.INFO)
+    for name in ("slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(quietest)
 
 
 def _content(settings, args) -> int:
