@@ -164,7 +164,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def console(settings: Settings) -> AsyncIterator[ConsoleDriver]:
+async def console(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[ConsoleDriver]:
+    # The console saves files it is sent (the stats chart) in the working directory.
+    monkeypatch.chdir(tmp_path)
     clock = OffsetClock(FixedClock(START))
     app = await build_app(settings, clock)
     yield ConsoleDriver(app, clock)

@@ -111,7 +111,7 @@ async def progress(
         streak=counted.current,
         project_links=links,
         best_streak=counted.best,
-        projects=sum(1 for item in path.items if item.is_project),
+        projects=path.projects,
         projects_done=sum(1 for item in path.items if item.is_project and item.id in on_path),
     )
 
