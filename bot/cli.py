@@ -33,6 +33,17 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply every pending migration")
     db_commands.add_parser("status", help="show the database's and the code's schema revision")
 
+    stats = commands.add_parser(
+        "stats", help="print the community stats, or export their tables as CSV files"
+    )
+    stats.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DIR",
+        help="write members, enrollments, completions, deliveries, questions (no text), "
+        "pauses and quiz attempts to DIR as CSV files",
+    )
+
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(
         dest="content_command", required=True, metavar="ACTION"
@@ -124,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "stats":
+        return _stats(settings, args.csv)
     if args.command == "bench":
         return _bench(args)
     if args.command == "worker":
@@ -171,6 +184,77 @@ async def _db(settings, action: str) -> int:
         return 0
     finally:
         await engine.dispose()
+
+
+def _stats(settings, directory: Path | None) -> int:
+    """`mentorbot stats [--csv DIR]`: on a database that exists and is up to date."""
+    if settings.uses_sqlite:
+        from sqlalchemy.engine import make_url
+
+        database = Path(make_url(settings.resolved_database_url).database or "")
+        if not database.is_file():
+            print(
+                f"mentorbot stats: there is no database at {database} yet; "
+                "`mentorbot run` creates it.",
+                file=sys.stderr,
+            )
+            return 2
+    if directory is not None:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            print(f"mentorbot stats: cannot use {directory}: {error.strerror}", file=sys.stderr)
+            return 2
+    return asyncio.run(_stats_from(settings, directory))
+
+
+async def _stats_from(settings, directory: Path | None) -> int:
+    from bot.core.db import create_engine, revisions
+    from bot.core.stats.export import export_csv
+
+    engine = create_engine(settings.resolved_database_url)
+    try:
+        current, head = await revisions(engine)
+        if current != head:
+            print(
+                f"mentorbot stats: the database is at revision {current or 'none'}, this "
+                f"code at {head}; run `mentorbot db upgrade` first.",
+                file=sys.stderr,
+            )
+            return 2
+        if directory is None:
+            return await _summary(engine, settings)
+        try:
+            written = await export_csv(engine, directory)
+        except OSError as error:
+            print(f"mentorbot stats: cannot write to {directory}: {error}", file=sys.stderr)
+            return 2
+    finally:
+        await engine.dispose()
+    for path, rows in written:
+        print(f"{path}: {rows} row{'s' if rows != 1 else ''}")
+    return 0
+
+
+async def _summary(engine, settings) -> int:
+    from bot.core.clock import SystemClock
+    from bot.core.content import ContentError, load_content
+    from bot.core.db import session_factory
+    from bot.core.stats import community_stats, stats_summary
+
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError:
+        print(
+            "mentorbot stats: the content has problems; `mentorbot content validate` lists them.",
+            file=sys.stderr,
+        )
+        return 2
+    now = SystemClock().now()
+    async with session_factory(engine)() as session:
+        stats = await community_stats(session, content, now)
+    print(stats_summary(stats))
+    return 0
 
 
 def _bench(args) -> int:

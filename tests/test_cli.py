@@ -109,3 +109,32 @@ def test_an_installed_copy_without_content_names_the_setting(tmp_path: Path):
     )
     assert result.returncode == 2
     assert "MENTORBOT_CONTENT_DIR" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stats_prints_the_summary_and_exports_csv(tmp_path: Path):
+    """After a member joins and marks a lesson done, `stats` counts them and `stats --csv DIR`
+    writes the tables, one line per file."""
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path)}
+    _mentorbot("run", stdin="/mentor join ai-engineer\n/mentor done\n/quit\n", env=env)
+    result = _mentorbot("stats", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Members: 1 (0 paused" in result.stdout and "Paths: AI engineer 1" in result.stdout
+    export = tmp_path / "out" / "csv"
+    result = _mentorbot("stats", "--csv", str(export), env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"{export / 'completions.csv'}: 1 row\n" in result.stdout
+    assert (export / "members.csv").read_text().count("\n") == 2
+
+
+def test_stats_refuses_a_missing_database_and_a_file_for_a_directory(tmp_path: Path):
+    """No database yet, or --csv naming a file: exit 2 with one line saying what to do."""
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path / "nothing")}
+    result = _mentorbot("stats", env=env)
+    assert result.returncode == 2 and "no database at" in result.stderr
+    assert not (tmp_path / "nothing").exists()
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path)}
+    _mentorbot("db", "upgrade", env=env)
+    (tmp_path / "taken").write_text("")
+    result = _mentorbot("stats", "--csv", str(tmp_path / "taken"), env=env)
+    assert result.returncode == 2 and "cannot use" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -11,6 +11,24 @@ STOPS_SHOWN = 3
 
 
 def stats_message(stats: CommunityStats, chart: bytes | None, now: datetime) -> Message:
+    body = stats_summary(stats)
+    if chart is None:
+        body += "\nThe chart could not be drawn this time; the reason is in the bot's log."
+    files = (
+        (OutgoingFile(f"mentorbot-stats-{now:%Y-%m-%d}.png", chart, "image/png"),)
+        if chart is not None
+        else ()
+    )
+    return Message(
+        title="Community stats",
+        body=body,
+        files=files,
+        footer="`mentorbot stats --csv DIR` exports the tables behind these numbers.",
+        private=True,
+    )
+
+
+def stats_summary(stats: CommunityStats) -> str:
     lines = [
         f"Members: {stats.members} ({stats.paused} paused, {stats.held} held for pacing, "
         f"{stats.unreachable} unreachable)",
@@ -37,20 +55,7 @@ def stats_message(stats: CommunityStats, chart: bytes | None, now: datetime) -> 
             f"• {name} ({platform}): {reason or 'the platform refused the DM'}"
             for name, platform, reason in stats.unreachable_members
         )
-    if chart is None:
-        lines.append("The chart could not be drawn this time; the reason is in the bot's log.")
-    files = (
-        (OutgoingFile(f"mentorbot-stats-{now:%Y-%m-%d}.png", chart, "image/png"),)
-        if chart is not None
-        else ()
-    )
-    return Message(
-        title="Community stats",
-        body="\n".join(lines),
-        files=files,
-        footer="`mentorbot stats --csv DIR` exports the tables behind these numbers.",
-        private=True,
-    )
+    return "\n".join(lines)
 
 
 def _path(path: PathStats) -> str:
