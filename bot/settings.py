@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -72,6 +73,14 @@ class Settings(BaseSettings):
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, validation_alias=_env("MENTORBOT_CONTENT_DIR"))
     default_timezone: str = Field("UTC", validation_alias=_env("MENTORBOT_DEFAULT_TIMEZONE"))
     log_level: str = Field("INFO", validation_alias=_env("MENTORBOT_LOG_LEVEL"))
+    # json: one JSON object per line, for a log collector; text: one readable line.
+    log_format: Literal["text", "json"] = Field(
+        "text", validation_alias=_env("MENTORBOT_LOG_FORMAT")
+    )
+    # The ops server (/healthz, /metrics) is off unless a port is set; 0 takes any free port.
+    ops_port: int | None = Field(None, ge=0, le=65535, validation_alias=_env("MENTORBOT_OPS_PORT"))
+    # Only this machine by default; a container sets 0.0.0.0 so Prometheus can reach it.
+    ops_host: str = Field("127.0.0.1", validation_alias=_env("MENTORBOT_OPS_HOST"))
     # How often the delivery tick looks for due lessons; a DM goes out at most this late.
     delivery_tick_seconds: float = Field(
         30.0, gt=0, le=3600, validation_alias=_env("MENTORBOT_DELIVERY_TICK_SECONDS")
@@ -93,6 +102,11 @@ class Settings(BaseSettings):
         raise ValueError(
             "DATABASE_URL must start with sqlite+aiosqlite:/// or postgresql+asyncpg://"
         )
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @property
     def resolved_database_url(self) -> str:

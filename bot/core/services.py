@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.clock import Clock
 from bot.core.content import ContentSet
 from bot.core.db import SessionFactory
-from bot.core.ports import Mentor
+from bot.core.metrics import NoMetrics
+from bot.core.ports import Mentor, Metrics
 
 
 class ContentStore:
@@ -29,3 +30,4 @@ class Services:
     clock: Clock
     default_timezone: str = "UTC"
     mentor: Mentor | None = None
+    metrics: Metrics = field(default_factory=NoMetrics)

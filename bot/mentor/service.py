@@ -19,8 +19,9 @@ from bot.core.enrollment import active_enrollment, current_item
 from bot.core.errors import UserError
 from bot.core.members import Caller, find_member, get_or_create_member
 from bot.core.messages import Choice, Message, MessageRef
+from bot.core.metrics import NoMetrics
 from bot.core.models import Question
-from bot.core.ports import Replier
+from bot.core.ports import Metrics, Replier
 from bot.core.services import ContentStore
 from bot.mentor.limits import Limits, limit_reached, usage_today, zone
 from bot.mentor.llm import AnswerFailed, AnswerStream, Usage
@@ -68,6 +69,7 @@ class MentorService:
         limits: Limits | None = None,
         pacing: Pacing | None = None,
         default_timezone: str = "UTC",
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.content = content
@@ -76,6 +78,7 @@ class MentorService:
         self.limits = limits or Limits()
         self.pacing = pacing or Pacing()
         self.default_timezone = default_timezone
+        self.metrics = metrics or NoMetrics()
         self._indexed: ContentSet | None = None
         self._index: LessonIndex | None = None
         self.index()
@@ -118,6 +121,8 @@ class MentorService:
             raw, usage = await self._stream(answers, prompt, reply, ref)
         except AnswerFailed as failure:
             log.warning("question from member %s not answered (%s)", member_id, failure.reason)
+            if answers.model is not None:
+                self.metrics.llm_error(failure.reason)
             await reply.edit(ref, _failed(failure.shown, failure, passages))
             return
         reading = read_reply(raw)
@@ -144,6 +149,9 @@ class MentorService:
             session.add(row)
             await session.flush()
         _log_answer(row)
+        if answers.model is not None:
+            for kind in ("input", "output", "cache_read", "cache_write"):
+                self.metrics.llm_tokens(kind, getattr(usage, f"{kind}_tokens"))
         left = self.limits.daily_quota - today.asked - (0 if offline else 1)
         footer = (
             "Quoted from your lessons"
@@ -278,7 +286,9 @@ def _log_answer(row: Question) -> None:
         row.output_tokens,
         row.cache_read_tokens,
         row.cache_write_tokens,
-        f", unsure about {row.topic!r}" if row.unsure else "",
+        # The topic can be the question's first words, so it stays out of the log.
+        ", unsure" if row.unsure else "",
+        extra={"member": row.member_id, "answer": row.id},
     )
 
 

@@ -26,8 +26,9 @@ from bot.core.delivery.enqueue import enqueue_due
 from bot.core.delivery.pacer import Pacer
 from bot.core.delivery.record import Attempt, record, release
 from bot.core.messages import Message
+from bot.core.metrics import NoMetrics
 from bot.core.models import DeliveryKind
-from bot.core.ports import Messenger, Outcome, Recipient, SendResult
+from bot.core.ports import Messenger, Metrics, Outcome, Recipient, SendResult
 from bot.core.safety import safe_message
 from bot.core.services import ContentStore
 from bot.core.views import item_message, nudge_message
@@ -94,6 +95,7 @@ class Dispatcher:
         lease: timedelta = timedelta(minutes=10),
         concurrency: int = 8,
         max_wait: float = 5.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.content = content
@@ -109,6 +111,7 @@ class Dispatcher:
         self.concurrency = concurrency
         # Longer than this behind a rate limit, a row goes back to the queue instead of waiting.
         self.max_wait = max_wait
+        self.metrics = metrics or NoMetrics()
         self._lock = asyncio.Lock()
         self._stopping = False
 
@@ -178,6 +181,7 @@ class Dispatcher:
                 report.nudged += planned.nudges
                 if planned.members < self.batch_size:
                     break
+        self.metrics.queued(report.queued, report.nudged)
         return report
 
     async def _send_batch(self) -> TickReport:
@@ -254,10 +258,12 @@ class Dispatcher:
     async def _write(
         self, conn: AsyncConnection, attempts: list[Attempt], report: TickReport
     ) -> None:
+        now = self.clock.now()
         async with conn.begin():
-            counts = await record(conn, attempts, self.clock.now())
+            counts = await record(conn, attempts, now)
         for name, count in counts.items():
             setattr(report, name, getattr(report, name) + count)
+        self.metrics.deliveries(counts, _lags(attempts, now))
 
     async def _jobs(self, conn: AsyncConnection, claimed: Sequence[Row]) -> list[_Job]:
         member_ids = list({row.member_id for row in claimed})
@@ -325,7 +331,43 @@ class Dispatcher:
             return error
         if result.outcome == Outcome.RETRY_LATER:
             self.pacer.block(key, result.retry_after)
+        _log_result(job, result)
         return result
+
+
+def _log_result(job: _Job, result: SendResult) -> None:
+    """A refusal is worth a line at INFO (the member's deliveries stop); each send at DEBUG."""
+    recipient = job.recipient
+    log.log(
+        logging.INFO if result.outcome == Outcome.UNREACHABLE else logging.DEBUG,
+        "delivery %s (%s %s) to member %s, %s user %s: %s%s",
+        job.row.id,
+        job.row.kind,
+        job.row.item_id,
+        job.row.member_id,
+        recipient.platform,
+        recipient.user_id,
+        result.outcome,
+        f" ({result.reason})" if result.reason else "",
+        extra={
+            "delivery": job.row.id,
+            "member": job.row.member_id,
+            "platform": recipient.platform,
+            "user": recipient.user_id,
+            "outcome": str(result.outcome),
+        },
+    )
+
+
+def _lags(attempts: list[Attempt], now: datetime) -> list[float]:
+    """Seconds between each sent DM's scheduled time and now, when it was sent."""
+    return [
+        (now - attempt.row.scheduled_at).total_seconds()
+        for attempt in attempts
+        if isinstance(attempt.result, SendResult)
+        and attempt.result.outcome == Outcome.SENT
+        and attempt.row.scheduled_at is not None
+    ]
 
 
 async def pass_time(
