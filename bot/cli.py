@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
@@ -120,15 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         print(f"mentorbot: the settings are not valid:\n{error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
     if args.command == "content":
         return _validate(args.directory or settings.content_dir)
     if args.command == "eval":
