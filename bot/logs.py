@@ -20,8 +20,9 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "asctime",
     "taskName",
 }
-# Libraries that narrate routine work at INFO; only their warnings matter to an operator.
-_QUIET = ("alembic", "apscheduler", "aiohttp.access", "matplotlib")
+# Libraries that narrate routine work; only their warnings matter to an operator. aiosqlite
+# logs every statement with its parameters at DEBUG: members' questions among them.
+_QUIET = ("alembic", "apscheduler", "aiohttp.access", "matplotlib", "aiosqlite")
 
 
 class JsonFormatter(logging.Formatter):

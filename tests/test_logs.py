@@ -49,7 +49,8 @@ def test_json_lines_carry_the_ids_and_never_the_question(tmp_path: Path):
 
 
 def test_text_lines_by_default_without_the_question(tmp_path: Path):
-    """The default is one readable line per event, and the question stays out of it too."""
+    """The default is one readable line per event; the question stays out of it, even at
+    DEBUG, where the database driver would log each statement's parameters."""
     result = _run(tmp_path, f"/mentor ask {QUESTION}\n/quit\n", MENTORBOT_LOG_LEVEL="DEBUG")
     assert result.returncode == 0, result.stderr
     assert "INFO bot.core.commands.router: /mentor ask from console user local" in result.stderr
