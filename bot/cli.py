@@ -27,6 +27,12 @@ def _parser() -> argparse.ArgumentParser:
         help="only send due lessons, through the platforms' REST APIs (PostgreSQL only)",
     )
 
+    commands.add_parser(
+        "health",
+        help="ask the running bot's ops server for /healthz: exit 0 when healthy (for Docker's "
+        "HEALTHCHECK)",
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply every pending migration")
@@ -128,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "health":
+        return _health(settings)
     if args.command == "stats":
         return _stats(settings, args.csv)
     if args.command == "bench":
@@ -177,6 +185,32 @@ async def _db(settings, action: str) -> int:
         return 0
     finally:
         await engine.dispose()
+
+
+def _health(settings) -> int:
+    """GET /healthz from the ops server on this machine; prints its answer."""
+    import urllib.error
+    import urllib.request
+
+    if settings.ops_port is None:
+        print("mentorbot health: MENTORBOT_OPS_PORT is not set, so there is no ops server to ask.")
+        return 2
+    # A server listening on every address is reached here on the loopback one.
+    host = "127.0.0.1" if settings.ops_host in ("0.0.0.0", "::", "") else settings.ops_host
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.ops_port}/healthz"
+    # Straight to the server: a proxy set for the bot's own requests must not answer for it.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5) as response:
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode())
+        return 1
+    except OSError as error:
+        reason = getattr(error, "reason", error)
+        print(f"mentorbot health: nothing answers at {url} ({reason})")
+        return 1
 
 
 def _stats(settings, directory: Path | None) -> int:

@@ -47,6 +47,21 @@ def _read_until(stream, pattern: re.Pattern[bytes], timeout: float = 60) -> re.M
     raise AssertionError(f"{pattern.pattern!r} not seen in: {seen[-2000:]!r}")
 
 
+def _mentorbot_health(tmp_path: Path, port: int | None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
+    env.pop("MENTORBOT_OPS_PORT", None)
+    if port is not None:
+        env.update(MENTORBOT_OPS_PORT=str(port), MENTORBOT_OPS_HOST="0.0.0.0")
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "health"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+
+
 def _type(proc: subprocess.Popen, line: str) -> None:
     proc.stdin.write(f"{line}\n".encode())
     proc.stdin.flush()
@@ -97,6 +112,8 @@ def test_health_and_metrics_answer_while_the_console_runs(tmp_path: Path):
         assert _value(metrics, "mentorbot_tick_seconds_count") >= 1
         assert _value(metrics, 'mentorbot_platform_connected{platform="console"}') == 1
         assert "nonsense" not in metrics
+        checked = _mentorbot_health(tmp_path, port)
+        assert checked.returncode == 0 and json.loads(checked.stdout)["status"] == "ok"
         _type(proc, "/quit")
         assert proc.wait(timeout=30) == 0
     finally:
@@ -119,3 +136,16 @@ def test_a_port_in_use_stops_the_start_with_one_line(tmp_path: Path):
     assert proc.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+def test_health_without_a_server_exits_non_zero(tmp_path: Path):
+    """`mentorbot health` with no port set says so (exit 2); with nothing listening, exit 1."""
+    unset = _mentorbot_health(tmp_path, None)
+    assert unset.returncode == 2 and "MENTORBOT_OPS_PORT is not set" in unset.stdout
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    nobody = _mentorbot_health(tmp_path, free)
+    assert nobody.returncode == 1 and "nothing answers at http://127.0.0.1:" in nobody.stdout
