@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import sys
@@ -193,7 +194,7 @@ async def run(
                     )
                 else:
                     adapters.append(create_adapter(name, app, settings))
-            return await _serve(settings, app, adapters=adapters)
+            return await serve_app(settings, app, adapters=adapters)
         finally:
             await app.close()
     finally:
@@ -225,19 +226,21 @@ async def work(settings: Settings) -> int:
     try:
         messengers = [create_messenger(name, settings) for name in names]
         log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
-        return await _serve(settings, app, messengers=messengers)
+        return await serve_app(settings, app, messengers=messengers)
     finally:
         await app.close()
         log.info("mentorbot worker stopped")
 
 
-async def _serve(
+async def serve_app(
     settings: Settings,
     app: App,
     adapters: list[Adapter] | None = None,
     messengers: list[Messenger] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> int:
-    """The runtime with the delivery scheduler and, when its port is set, the ops server."""
+    """The runtime with the delivery scheduler and, when its port is set, the ops server:
+    `run` gives it adapters, `worker` messengers. Exit status 2 when the ops port is taken."""
     adapters = adapters or []
     scheduler = DeliveryScheduler(app.dispatcher, settings.delivery_tick_seconds, app.metrics)
     services: list[Service] = []
@@ -255,6 +258,7 @@ async def _serve(
         adapters,
         messengers or [],
         services,
+        stop,
         scheduler=scheduler,
     )
     return 0
