@@ -19,6 +19,7 @@ from bot.app import App, build_app, console_adapter
 from bot.core.clock import FixedClock, OffsetClock
 from bot.core.content import ContentSet, Quiz, load_content
 from bot.core.db import create_engine, session_factory, upgrade
+from bot.core.messages import Form, Message, MessageRef
 from bot.core.placement import pull
 from bot.core.services import ContentStore, Services
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR, Settings
@@ -134,6 +135,23 @@ async def services(
         clock=clock,
     )
     await engine.dispose()
+
+
+class Replies:
+    """A replier that keeps what a command answered (forms are refused, as the console does)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def send(self, message: Message) -> MessageRef:
+        self.messages.append(message)
+        return MessageRef("test", "channel", str(len(self.messages)))
+
+    async def edit(self, ref: MessageRef, message: Message) -> None:
+        self.messages.append(message)
+
+    async def form(self, form: Form) -> bool:
+        return False
 
 
 class ConsoleDriver:

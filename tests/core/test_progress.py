@@ -10,12 +10,13 @@ from sqlmodel import select
 from bot.core.clock import FixedClock
 from bot.core.commands import Router, build_actions, build_commands
 from bot.core.markup import moment_token
-from bot.core.messages import Form, Message, MessageRef
+from bot.core.messages import Message
 from bot.core.models import Completion, Member, MemberPause
 from bot.core.ports import Caller
 from bot.core.progress import Streaks, days_off, progress, streak, streaks
 from bot.core.schedule import next_delivery
 from bot.core.services import Services
+from tests.conftest import Replies
 
 MON = date(2026, 3, 2)
 
@@ -72,21 +73,6 @@ def test_an_open_pause_keeps_the_streak_to_today():
     """A member paused since Wednesday keeps Monday and Tuesday's streak on Saturday."""
     excused = days_off("mon,tue,wed,thu,fri,sat,sun", [(day(2), day(5))])
     assert streaks({day(0), day(1)}, day(5), excused).current == 2
-
-
-class Replies:
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def send(self, message: Message) -> MessageRef:
-        self.messages.append(message)
-        return MessageRef("discord", "channel", str(len(self.messages)))
-
-    async def edit(self, ref: MessageRef, message: Message) -> None:
-        self.messages.append(message)
-
-    async def form(self, form: Form) -> bool:
-        return False
 
 
 async def say(services: Services, user: str, line: str) -> Message:

@@ -14,12 +14,12 @@ import pytest
 from bot.app import App, build_app
 from bot.core.clock import FixedClock
 from bot.core.db import create_engine
-from bot.core.messages import Form, Message, MessageRef
+from bot.core.messages import Message
 from bot.core.ports import Caller, Recipient, SendResult
 from bot.ops import HealthSources, OpsServer, OpsUnavailable, PrometheusMetrics
 from bot.runtime import DeliveryScheduler
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
-from tests.conftest import START
+from tests.conftest import START, Replies
 
 
 class Platform:
@@ -130,7 +130,7 @@ async def test_a_late_scheduler_or_a_lost_platform_is_503(app: App):
     messenger = SlowMessenger()
     app.dispatcher.add_messenger(messenger)
     await app.router.text(
-        Caller("console", "local", "ada", "ada"), "/mentor join ai-engineer", Quiet()
+        Caller("console", "local", "ada", "ada"), "/mentor join ai-engineer", Replies()
     )
     app.dispatcher.clock.advance(timedelta(days=1))
     scheduler.start()
@@ -146,19 +146,6 @@ async def test_a_late_scheduler_or_a_lost_platform_is_503(app: App):
     [(status, body)] = await _serve(sources, app.metrics, "/healthz")
     assert status == 503 and body["platforms"] == {"discord": {"connected": False}}
     assert body["scheduler"]["healthy"] is True and body["scheduler"]["ticks"] == 1
-
-
-class Quiet:
-    """A replier for commands whose answer the test does not read."""
-
-    async def send(self, message: Message) -> MessageRef:
-        return MessageRef("console", "console", "1")
-
-    async def edit(self, ref: MessageRef, message: Message) -> None:
-        pass
-
-    async def form(self, form: Form) -> bool:
-        return False
 
 
 async def test_a_database_that_does_not_answer_is_503_without_its_url(app: App):

@@ -4,23 +4,13 @@ typed after it."""
 from __future__ import annotations
 
 from bot.core.commands import Router, build_actions, build_commands
-from bot.core.messages import Action, Form, Message, MessageRef
+from bot.core.messages import Action
 from bot.core.ports import Caller
 from bot.core.services import Services
 from bot.ops import PrometheusMetrics
+from tests.conftest import Replies
 
 MEMBER = Caller("discord", "guild", "ada", "Ada")
-
-
-class Replies:
-    async def send(self, message: Message) -> MessageRef:
-        return MessageRef("discord", "channel", "1")
-
-    async def edit(self, ref: MessageRef, message: Message) -> None:
-        pass
-
-    async def form(self, form: Form) -> bool:
-        return False
 
 
 async def test_commands_are_counted_by_name_and_outcome(services: Services):
