@@ -50,7 +50,7 @@ class App:
 
 async def build_app(settings: Settings, clock: Clock) -> App:
     """Load and check the content, migrate the database, and wire the services."""
-    content = load_content(settings.content_dir)
+    content = await asyncio.to_thread(load_content, settings.content_dir)
     engine = create_engine(settings.resolved_database_url)
     try:
         await upgrade(engine)

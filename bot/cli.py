@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -117,17 +118,45 @@ def _positive(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`mentorbot content validate | head`): nothing more to say.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    from bot.settings import Settings
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+    from bot.settings import Settings, settings_problems
 
     try:
         settings = Settings()
-    except Exception as error:
-        print(f"mentorbot: the settings are not valid:\n{error}", file=sys.stderr)
+    except ValidationError as error:
+        for problem in settings_problems(error):
+            print(f"mentorbot: {problem}", file=sys.stderr)
         return 2
+    except Exception as error:
+        reason = mask_credentials(str(error))
+        print(f"mentorbot: the settings could not be read: {reason}", file=sys.stderr)
+        return 2
+    from bot.checks import StartupProblem
     from bot.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
+
+    try:
+        return _command(args, settings)
+    except StartupProblem as problem:
+        print(f"mentorbot: {problem}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "content":
         return _validate(args.directory or settings.content_dir)
     if args.command == "eval":
@@ -174,8 +203,15 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
 
 
 async def _db(settings, action: str) -> int:
-    from bot.core.db import create_engine, revisions, upgrade
+    from bot.checks import check_database, sqlite_missing
+    from bot.core.db import create_engine, newest_revision, revisions, upgrade
 
+    if action == "status" and (missing := sqlite_missing(settings)):
+        # Opening a SQLite file creates it; a status check must not leave one behind.
+        print(f"database revision: none (no database at {missing} yet); newest: ", end="")
+        print(f"{newest_revision()}\n`mentorbot db upgrade` or `mentorbot run` creates it.")
+        return 0
+    await check_database(settings)
     engine = create_engine(settings.resolved_database_url)
     try:
         if action == "upgrade":
@@ -215,17 +251,15 @@ def _health(settings) -> int:
 
 def _stats(settings, directory: Path | None) -> int:
     """`mentorbot stats [--csv DIR]`: on a database that exists and is up to date."""
-    if settings.uses_sqlite:
-        from sqlalchemy.engine import make_url
+    from bot.checks import sqlite_missing
 
-        database = Path(make_url(settings.resolved_database_url).database or "")
-        if not database.is_file():
-            print(
-                f"mentorbot stats: there is no database at {database} yet; "
-                "`mentorbot run` creates it.",
-                file=sys.stderr,
-            )
-            return 2
+    if missing := sqlite_missing(settings):
+        # Opening a SQLite file creates it; stats must not leave an empty one behind.
+        print(
+            f"mentorbot stats: there is no database at {missing} yet; `mentorbot run` creates it.",
+            file=sys.stderr,
+        )
+        return 2
     if directory is not None:
         try:
             directory.mkdir(parents=True, exist_ok=True)
@@ -236,9 +270,11 @@ def _stats(settings, directory: Path | None) -> int:
 
 
 async def _stats_from(settings, directory: Path | None) -> int:
+    from bot.checks import check_database
     from bot.core.db import create_engine, revisions
     from bot.core.stats.export import export_csv
 
+    await check_database(settings)
     engine = create_engine(settings.resolved_database_url)
     try:
         current, head = await revisions(engine)
@@ -285,7 +321,16 @@ async def _summary(engine, settings) -> int:
 
 
 def _bench(args) -> int:
-    database = args.database and _normalise_url(args.database)
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+
+    try:
+        database = args.database and _normalise_url(args.database)
+    except ValidationError as error:
+        reason = error.errors(include_input=False)[0]["msg"].removeprefix("Value error, ")
+        print(f"mentorbot bench: --database {mask_credentials(reason)}", file=sys.stderr)
+        return 2
     if args.bench_command == "commands":
         from bot.bench import commands
 
@@ -295,7 +340,7 @@ def _bench(args) -> int:
     try:
         return fanout.main(args.members, database, args.workers, args.batch)
     except ValueError as error:
-        print(f"mentorbot bench: {error}", file=sys.stderr)
+        print(f"mentorbot bench: {mask_credentials(str(error))}", file=sys.stderr)
         return 2
 
 
@@ -307,6 +352,7 @@ def _normalise_url(url: str) -> str:
 
 def _run(settings, platform: str | None, worker: bool = False) -> int:
     from bot.app import run, work
+    from bot.checks import ready_to_run
     from bot.core.content import ContentError
     from bot.settings import DEFAULT_CONTENT_DIR
 
@@ -320,6 +366,7 @@ def _run(settings, platform: str | None, worker: bool = False) -> int:
         )
         return 2
 
+    ready_to_run(settings)
     try:
         return asyncio.run(work(settings) if worker else run(settings, platform))
     except ContentError as error:

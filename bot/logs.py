@@ -20,9 +20,21 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "asctime",
     "taskName",
 }
-# Libraries that narrate routine work; only their warnings matter to an operator. aiosqlite
-# logs every statement with its parameters at DEBUG: members' questions among them.
-_QUIET = ("alembic", "apscheduler", "aiohttp.access", "matplotlib", "aiosqlite")
+# Only the warnings of these libraries matter to an operator. Alembic narrates every start-up
+# and APScheduler every job run (a failed tick is logged by the bot). The HTTP stack logs every
+# request's URL (proxy credentials in ANTHROPIC_BASE_URL); at DEBUG the SDK logs whole request
+# bodies and aiosqlite every statement with its values: members' questions and names, which
+# forget-me cannot take back.
+_QUIET = (
+    "alembic",
+    "apscheduler",
+    "aiohttp.access",
+    "matplotlib",
+    "httpx",
+    "httpcore",
+    "anthropic",
+    "aiosqlite",
+)
 
 
 class JsonFormatter(logging.Formatter):
@@ -47,9 +59,12 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 
-def configure_logging(level: str, log_format: str = "text") -> logging.Handler:
-    """Log to stderr at `level`, as text or JSON lines; returns the handler (filters go on it)."""
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Log to stderr at `level`, as text or JSON lines, with URL passwords masked."""
+    from bot.redact import MaskCredentials
+
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(MaskCredentials())
     handler.setFormatter(
         JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     )
@@ -60,4 +75,3 @@ def configure_logging(level: str, log_format: str = "text") -> logging.Handler:
     root.setLevel(level.upper())
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
-    return handler

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.core.zones import close_zone, is_known_zone
+from bot.redact import mask_url
 
 # The repository's content/ sits beside the package in a checkout; an installed copy
 # (the Docker image) points MENTORBOT_CONTENT_DIR at its own directory instead.
@@ -24,6 +28,9 @@ ACTIVATING_VARIABLES = (
     "ANTHROPIC_BASE_URL",
     "DATABASE_URL",
 )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _env(*names: str) -> AliasChoices:
@@ -93,20 +100,58 @@ class Settings(BaseSettings):
     def _known_driver(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            return value
         if value.startswith(("postgres://", "postgresql://")):
-            return "postgresql+asyncpg://" + value.split("://", 1)[1]
-        if value.startswith("sqlite://"):
-            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        elif value.startswith("sqlite://"):
+            value = "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        elif not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:/// or postgresql+asyncpg://")
+        # Imported here: SQLAlchemy takes a while to load, and most commands never need it.
+        from sqlalchemy.engine import make_url
+
+        try:
+            make_url(value)
+        except Exception:
+            raise ValueError(f"{mask_url(value)} is not a database URL I can read") from None
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if is_known_zone(value):
+            return value
+        hint = close_zone(value)
+        suggestion = f" (did you mean {hint}?)" if hint else ""
         raise ValueError(
-            "DATABASE_URL must start with sqlite+aiosqlite:/// or postgresql+asyncpg://"
+            f"'{value[:64]}' is not an IANA time zone{suggestion}; use a name such as UTC, "
+            "Europe/Berlin or America/New_York"
         )
 
     @field_validator("log_format", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @field_validator("anthropic_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            parts = urlsplit(value)
+            parts.port  # noqa: B018 - reading it checks the port is a number in range
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{mask_url(value)[:200]} is not an http:// or https:// URL")
+        return value
 
     @property
     def resolved_database_url(self) -> str:
@@ -117,3 +162,13 @@ class Settings(BaseSettings):
     @property
     def uses_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per bad setting, naming its variable and never echoing its value."""
+    lines = []
+    for detail in error.errors(include_input=False, include_url=False):
+        name = ".".join(str(part) for part in detail["loc"]) or "settings"
+        message = detail["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {mask_url(message)}")
+    return lines

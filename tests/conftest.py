@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -42,6 +43,13 @@ def _find_postgres() -> tuple[str | None, str]:
 
 
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
+
+# Property tests run the same examples in CI every time (a new find must not block an unrelated
+# merge by chance); on a developer's machine they explore new ones. Examples take milliseconds
+# to seconds (each may touch the database), so no per-example deadline.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 def leaning_answers(quiz: Quiz, path_id: str) -> list[int]:

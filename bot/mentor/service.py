@@ -8,6 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,8 +24,18 @@ from bot.core.metrics import NoMetrics
 from bot.core.models import Question
 from bot.core.ports import Metrics, Replier
 from bot.core.services import ContentStore
-from bot.mentor.limits import Limits, limit_reached, usage_today, zone
-from bot.mentor.llm import AnswerFailed, AnswerStream, Usage
+from bot.core.text import storable
+from bot.mentor.limits import (
+    Limits,
+    estimated_tokens,
+    record_usage,
+    refusal,
+    release,
+    reserve,
+    save_answer,
+    zone,
+)
+from bot.mentor.llm import ANSWER_MAX_TOKENS, AnswerFailed, AnswerStream, Usage
 from bot.mentor.offline import OfflineAnswers
 from bot.mentor.prompt import Prompt, Turn, build_prompt, cited_numbers, read_reply, strip_citations
 from bot.mentor.report import report
@@ -93,28 +104,39 @@ class MentorService:
         return self._index
 
     async def ask(self, caller: Caller, question: str, reply: Replier) -> None:
+        question = storable(question)
         now = self.clock.now()
         conversation = conversation_of(caller)
         content = self.content.current
         async with self.db() as session, session.begin():
             member = await get_or_create_member(session, caller, self.clock, self.default_timezone)
             enrollment = await active_enrollment(session, member)
-            member_zone = zone(member.timezone)
-            today = await usage_today(session, member.id, member_zone, now)
             history = await _history(session, member.id, conversation, now)
             member_id, zone_name = member.id, member.timezone
+        member_zone = zone(zone_name)
         path = content.path(enrollment.path_id) if enrollment else None
         current = current_item(content, enrollment) if enrollment else None
         # A follow-up such as "and for images?" means little alone: search with the last question.
         query = f"{question} {history[-1].question}" if history else question
         passages = self.index().search(query)
-        answers = self.answers
-        if answers.model is not None:
-            limited = limit_reached(self.limits, today, member_zone, zone_name, now)
-            if limited:
-                answers = OfflineAnswers(lead=limited, tail=None)
         paths = list(content.paths.values())
         prompt = build_prompt(question, passages, history, path, current, paths)
+        row = Question(
+            member_id=member_id,
+            conversation_id=conversation,
+            question=question,
+            model=self.answers.model,
+            created_at=now,
+        )
+        answers, asked = self.answers, 0
+        if answers.model is not None:
+            row.input_tokens, row.output_tokens = estimated_tokens(prompt, ANSWER_MAX_TOKENS)
+            async with self.db() as session, session.begin():
+                row.id, today = await reserve(session, self.limits, row, member_zone)
+            asked = today.asked
+            if row.id is None:
+                limited = refusal(self.limits, today, member_zone, zone_name, now)
+                answers = OfflineAnswers(lead=limited, tail=None)
 
         ref = await reply.send(Message(title=TITLE, body=""))
         try:
@@ -123,40 +145,28 @@ class MentorService:
             log.warning("question from member %s not answered (%s)", member_id, failure.reason)
             if answers.model is not None:
                 self.metrics.llm_error(failure.reason)
+            if row.id is not None:
+                async with self.db() as session, session.begin():
+                    await release(session, row.id)
             await reply.edit(ref, _failed(failure.shown, failure, passages))
             return
         reading = read_reply(raw)
-        answer = reading.text.strip()
+        answer = storable(reading.text.strip())
         sources = _sources(answer, prompt, content)
         offline = answers.model is None
         unsure = reading.unsure or (offline and not passages)
-        row = Question(
-            member_id=member_id,
-            conversation_id=conversation,
-            question=question,
-            answer=answer,
-            citations=[s.item.id for s in sources],
-            model=answers.model,
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cache_read_tokens=usage.cache_read_tokens,
-            cache_write_tokens=usage.cache_write_tokens,
-            unsure=unsure,
-            topic=reading.topic or (_topic_of(question) if unsure else None),
-            created_at=now,
-        )
-        async with self.db() as session, session.begin():
-            session.add(row)
-            await session.flush()
+        row.answer, row.citations, row.unsure = answer, [s.item.id for s in sources], unsure
+        row.topic = reading.topic or (_topic_of(question) if unsure else None)
+        await self._keep(row, usage, counted=not offline)
         _log_answer(row)
         if answers.model is not None:
             for kind in ("input", "output", "cache_read", "cache_write"):
                 self.metrics.llm_tokens(kind, getattr(usage, f"{kind}_tokens"))
-        left = self.limits.daily_quota - today.asked - (0 if offline else 1)
+        left = max(self.limits.daily_quota - asked, 0)
         footer = (
             "Quoted from your lessons"
             if offline
-            else f"Answered by Claude from your lessons · {max(left, 0)} of "
+            else f"Answered by Claude from your lessons · {left} of "
             f"{self.limits.daily_quota} questions left today"
         )
         await reply.edit(
@@ -172,6 +182,28 @@ class MentorService:
                 follow_up=True,
             ),
         )
+
+    async def _keep(self, row: Question, usage: Usage, *, counted: bool) -> None:
+        """Store the exchange. A counted question's tokens are written first, on their own, so
+        the budget sees what Claude was paid for even if the answer cannot be saved."""
+        row.input_tokens, row.output_tokens = usage.input_tokens, usage.output_tokens
+        row.cache_read_tokens, row.cache_write_tokens = (
+            usage.cache_read_tokens,
+            usage.cache_write_tokens,
+        )
+        if not counted:
+            row.model = None
+            async with self.db() as session, session.begin():
+                session.add(row)
+                await session.flush()
+            return
+        async with self.db() as session, session.begin():
+            await record_usage(session, row.id, usage)
+        try:
+            async with self.db() as session, session.begin():
+                await save_answer(session, row)
+        except SQLAlchemyError:
+            log.exception("answer %s for member %s could not be saved", row.id, row.member_id)
 
     async def _stream(
         self, answers: AnswerStream, prompt: Prompt, reply: Replier, ref: MessageRef
@@ -274,7 +306,8 @@ def _with_sources(answer: str, sources: list[Source]) -> str:
 
 
 def _log_answer(row: Question) -> None:
-    # Quoted answers cost nothing, so only Claude's are worth a line at INFO.
+    # Quoted answers cost nothing, so only Claude's are worth a line at INFO. The topic is
+    # left out: it comes from the question's words, and forget-me cannot reach the log.
     log.log(
         logging.DEBUG if row.model is None else logging.INFO,
         "answer %s for member %s: model %s, input %d, output %d, cache read %d, "

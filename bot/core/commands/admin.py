@@ -18,7 +18,8 @@ MAX_PROBLEMS_SHOWN = 20
 async def validate(ctx: Context) -> None:
     directory = ctx.services.content.directory
     try:
-        content = load_content(directory)
+        # Reading files blocks; the bot's other members are served meanwhile.
+        content = await asyncio.to_thread(load_content, directory)
     except ContentError as error:
         shown = error.problems[:MAX_PROBLEMS_SHOWN]
         more = len(error.problems) - len(shown)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bot.core.content.files import FileProblem, read_text
 from bot.core.content.model import ContentError, ContentSet, Item, LearningPath, Problem, Quiz
 from bot.core.content.schema import (
     LESSON_SECTIONS,
@@ -22,6 +24,29 @@ from bot.core.content.schema import (
 M = TypeVar("M", bound=BaseModel)
 # libyaml's loader when PyYAML was built with it: several times faster at start-up.
 _FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKey(yaml.constructor.ConstructorError):
+    def __init__(self, key: str, first: yaml.Mark, again: yaml.Mark) -> None:
+        super().__init__(None, None, f"duplicate key '{key[:64]}'", again)
+        self.key = key
+        self.first = first
+
+
+class _Loader(_FastLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, refusing a key given twice (YAML itself would keep the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: dict[str, yaml.Mark] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _MERGE:
+                continue
+            if key_node.value in seen:
+                raise DuplicateKey(key_node.value, seen[key_node.value], key_node.start_mark)
+            seen[key_node.value] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
 
 
 def load_content(root: Path) -> ContentSet:
@@ -30,10 +55,11 @@ def load_content(root: Path) -> ContentSet:
     root = Path(root)
     if not root.is_dir():
         raise ContentError([Problem(root, 0, "content directory not found; check the path")])
-    paths = [p for d in sorted((root / "paths").glob("*/")) if (p := _load_path(d, problems))]
+    folders = sorted((root / "paths").glob("*/"))
+    paths = [p for d in folders if (p := _load_path(d, root, problems))]
     if not paths:
         problems.append(Problem(root / "paths", 0, "no paths found; add paths/<id>/path.yaml"))
-    quiz = _load_quiz(root / "quiz.yaml", problems)
+    quiz = _load_quiz(root / "quiz.yaml", root, problems)
     _check_ids_unique(paths, problems)
     _check_requires(paths, problems)
     if quiz is not None:
@@ -46,18 +72,27 @@ def load_content(root: Path) -> ContentSet:
     return ContentSet(paths={p.id: p for p in paths}, quiz=quiz)
 
 
-def _load_path(directory: Path, problems: list[Problem]) -> LearningPath | None:
+def _read(file: Path, root: Path, problems: list[Problem]) -> str | None:
+    try:
+        return read_text(file, root)
+    except FileProblem as problem:
+        problems.append(Problem(file, problem.line, problem.message))
+        return None
+
+
+def _load_path(directory: Path, root: Path, problems: list[Problem]) -> LearningPath | None:
     meta_file = directory / "path.yaml"
-    if not meta_file.is_file():
+    if not os.path.lexists(meta_file):
         problems.append(
             Problem(meta_file, 0, "missing path.yaml (id, title, summary, description)")
         )
         return None
-    meta = _parse_yaml_model(
-        meta_file, meta_file.read_text(encoding="utf-8"), 1, PathMeta, problems
-    )
+    text = _read(meta_file, root, problems)
+    meta = None if text is None else _parse_yaml_model(meta_file, text, 1, PathMeta, problems)
     items = [
-        i for f in sorted(directory.glob("*.md")) if (i := _load_item(f, directory.name, problems))
+        i
+        for f in sorted(directory.glob("*.md"))
+        if (i := _load_item(f, directory.name, root, problems))
     ]
     if meta is None:
         return None
@@ -72,8 +107,10 @@ def _load_path(directory: Path, problems: list[Problem]) -> LearningPath | None:
     return LearningPath(meta.id, meta.title, meta.summary, meta.description.strip(), tuple(items))
 
 
-def _load_item(file: Path, path_id: str, problems: list[Problem]) -> Item | None:
-    text = file.read_text(encoding="utf-8")
+def _load_item(file: Path, path_id: str, root: Path, problems: list[Problem]) -> Item | None:
+    text = _read(file, root, problems)
+    if text is None:
+        return None
     if not text.startswith("---\n"):
         problems.append(Problem(file, 1, "file must start with '---' and YAML front matter"))
         return None
@@ -195,11 +232,12 @@ def _check_requires(paths: list[LearningPath], problems: list[Problem]) -> None:
             problems.append(Problem(item.source, line, message))
 
 
-def _load_quiz(file: Path, problems: list[Problem]) -> Quiz | None:
-    if not file.is_file():
+def _load_quiz(file: Path, root: Path, problems: list[Problem]) -> Quiz | None:
+    if not os.path.lexists(file):
         problems.append(Problem(file, 0, "missing quiz.yaml (the placement quiz)"))
         return None
-    meta = _parse_yaml_model(file, file.read_text(encoding="utf-8"), 1, QuizMeta, problems)
+    text = _read(file, root, problems)
+    meta = None if text is None else _parse_yaml_model(file, text, 1, QuizMeta, problems)
     if meta is None:
         return None
     ids = [q.id for q in meta.questions]
@@ -228,7 +266,12 @@ def _parse_yaml_model(
     file: Path, text: str, first_line: int, model: type[M], problems: list[Problem]
 ) -> M | None:
     try:
-        data = yaml.load(text, Loader=_FastLoader)
+        data = yaml.load(text, Loader=_Loader)
+    except DuplicateKey as error:
+        line = first_line + error.problem_mark.line
+        first = first_line + error.first.line
+        problems.append(Problem(file, line, f"{error.problem}, first given on line {first}"))
+        return None
     except yaml.YAMLError as error:
         # The context mark is where the broken construct starts (an unclosed '[' or quote);
         # the problem mark is where the parser gave up, often the line after.
@@ -238,6 +281,10 @@ def _parse_yaml_model(
             Problem(file, line, f"YAML syntax error: {getattr(error, 'problem', error)}")
         )
         return None
+    except (ValueError, OverflowError, RecursionError) as error:
+        # Well-formed YAML whose value cannot be built, such as the date 2026-02-30.
+        problems.append(Problem(file, first_line, f"YAML value cannot be read: {error}"))
+        return None
     if not isinstance(data, dict):
         problems.append(Problem(file, first_line, "expected 'key: value' lines"))
         return None
@@ -245,7 +292,7 @@ def _parse_yaml_model(
         return model.model_validate(data)
     except ValidationError as error:
         # Node positions are only needed to point at a problem, so compose only then.
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_FastLoader)
         for detail in error.errors():
             line = first_line + _line_of(node, detail["loc"])
             problems.append(Problem(file, line, _describe(detail, model)))
@@ -265,7 +312,11 @@ def _describe(detail: Any, model: type[BaseModel]) -> str:
 
 def _front_matter_line(file: Path, loc: tuple[Any, ...]) -> int:
     # Read again only when a problem needs pointing at, as _parse_yaml_model composes only then.
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = read_text(file, file.parent)
+    except FileProblem:
+        # Changed since it loaded: the front matter's first line is the best guess left.
+        return 2
     front = text[4 : text.find("\n---\n", 3) + 1]
     return 2 + _line_of(yaml.compose(front, Loader=yaml.SafeLoader), loc)
 

@@ -104,5 +104,6 @@ class ContentError(Exception):
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
+        # Outside the working directory, or a link that cannot be resolved (a loop).
         return str(path)

@@ -19,12 +19,17 @@ from bot.core.clock import OffsetClock
 from bot.core.commands import Router
 from bot.core.messages import Action, Form, Message, MessageRef
 from bot.core.ports import Caller
+from bot.core.text import shown
 from bot.platforms.console.messenger import ConsoleMessenger
 from bot.platforms.console.render import pickable, render, render_extras
 
 PLATFORM = "console"
 WAIT_USAGE = "/wait <duration>, for example /wait 1d, /wait 6h or /wait 1d12h"
-_DURATION = re.compile(r"(\d+)([wdhms])")
+# Far enough to watch a whole path arrive; every day on the way is one delivery tick.
+MAX_WAIT = timedelta(weeks=52)
+# ASCII digits only: "²" and "①" are digits to str.isdigit() but not to int().
+_DURATION = re.compile(r"([0-9]+)([wdhms])")
+_NUMBER = re.compile(r"[0-9]+")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 # Moves the clock forward by the given time, doing on the way whatever falls due (the DMs).
@@ -32,11 +37,21 @@ PassTime = Callable[[timedelta], Awaitable[None]]
 
 
 def parse_duration(text: str) -> timedelta:
+    """A duration such as 1d12h, at most MAX_WAIT; ValueError saying what is wrong."""
     text = text.strip().lower()
     parts = _DURATION.findall(text)
     if not text or "".join(n + u for n, u in parts) != text:
-        raise ValueError(text)
-    return sum((timedelta(**{_UNITS[u]: int(n)}) for n, u in parts), timedelta())
+        raise ValueError(f"'{shown(text)}' is not a duration. Usage: {WAIT_USAGE}")
+    too_far = f"/wait goes at most {MAX_WAIT.days // 7} weeks ahead at a time."
+    total = timedelta()
+    for number, unit in parts:
+        # One piece at a time: a huge number would overflow timedelta, or even int().
+        if len(number) > 6:
+            raise ValueError(too_far)
+        total += timedelta(**{_UNITS[unit]: int(number)})
+        if total > MAX_WAIT:
+            raise ValueError(too_far)
+    return total
 
 
 class ConsoleReplier:
@@ -180,8 +195,8 @@ class ConsoleAdapter:
             return True
         if line in ("/quit", "/exit"):
             return False
-        if line.isdigit():
-            await self._choose(int(line))
+        if _NUMBER.fullmatch(line):
+            await self._choose(int(line) if len(line) <= 6 else 0)
         elif line.split()[0] == "/wait":
             await self._wait(line.partition(" ")[2])
         elif line.startswith("/"):
@@ -211,8 +226,8 @@ class ConsoleAdapter:
     async def _wait(self, text: str) -> None:
         try:
             delta = parse_duration(text)
-        except ValueError:
-            self.replier.write(f"'{text}' is not a duration. Usage: {WAIT_USAGE}")
+        except ValueError as error:
+            self.replier.write(str(error))
             return
         target = self.clock.now() + delta
         self.replier.write(f"(time passes: it is now {target:%a %d %b %Y %H:%M} UTC)")
