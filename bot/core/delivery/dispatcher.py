@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.core.clock import Clock, MovableClock
 from bot.core.delivery.claim import MEMBER, claim_deliveries, next_wake
 from bot.core.delivery.enqueue import enqueue_due
+from bot.core.delivery.observe import lags, log_outcome
 from bot.core.delivery.pacer import Pacer
 from bot.core.delivery.record import Attempt, record, release
 from bot.core.messages import Message
@@ -263,7 +264,7 @@ class Dispatcher:
             counts = await record(conn, attempts, now)
         for name, count in counts.items():
             setattr(report, name, getattr(report, name) + count)
-        self.metrics.deliveries(counts, _lags(attempts, now))
+        self.metrics.deliveries(counts, lags(attempts, now))
 
     async def _jobs(self, conn: AsyncConnection, claimed: Sequence[Row]) -> list[_Job]:
         member_ids = list({row.member_id for row in claimed})
@@ -331,43 +332,8 @@ class Dispatcher:
             return error
         if result.outcome == Outcome.RETRY_LATER:
             self.pacer.block(key, result.retry_after)
-        _log_result(job, result)
+        log_outcome(job.row, job.recipient, result)
         return result
-
-
-def _log_result(job: _Job, result: SendResult) -> None:
-    """A refusal is worth a line at INFO (the member's deliveries stop); each send at DEBUG."""
-    recipient = job.recipient
-    log.log(
-        logging.INFO if result.outcome == Outcome.UNREACHABLE else logging.DEBUG,
-        "delivery %s (%s %s) to member %s, %s user %s: %s%s",
-        job.row.id,
-        job.row.kind,
-        job.row.item_id,
-        job.row.member_id,
-        recipient.platform,
-        recipient.user_id,
-        result.outcome,
-        f" ({result.reason})" if result.reason else "",
-        extra={
-            "delivery": job.row.id,
-            "member": job.row.member_id,
-            "platform": recipient.platform,
-            "user": recipient.user_id,
-            "outcome": str(result.outcome),
-        },
-    )
-
-
-def _lags(attempts: list[Attempt], now: datetime) -> list[float]:
-    """Seconds between each sent DM's scheduled time and now, when it was sent."""
-    return [
-        (now - attempt.row.scheduled_at).total_seconds()
-        for attempt in attempts
-        if isinstance(attempt.result, SendResult)
-        and attempt.result.outcome == Outcome.SENT
-        and attempt.row.scheduled_at is not None
-    ]
 
 
 async def pass_time(
