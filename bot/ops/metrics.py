@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    ProcessCollector,
+    generate_latest,
+)
 
 DELIVERY_OUTCOMES = ("sent", "retry_later", "unreachable", "failed", "skipped")
 TOKEN_KINDS = ("input", "output", "cache_read", "cache_write")
@@ -75,6 +82,8 @@ class PrometheusMetrics:
             ["platform"],
             registry=r,
         )
+        # Memory, CPU, open files and start time of this process (on Linux).
+        ProcessCollector(namespace="mentorbot", registry=r)
         # Series that exist from the start read 0 instead of missing, so rates work at once.
         for outcome in DELIVERY_OUTCOMES:
             self._deliveries.labels(outcome)

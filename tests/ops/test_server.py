@@ -98,6 +98,7 @@ async def test_all_well_is_200_and_metrics_are_prometheus_text(app: App):
         assert f"# TYPE mentorbot_{name}_total counter" in metrics
     for name in ("command_seconds", "delivery_lag_seconds", "tick_seconds"):
         assert f"# TYPE mentorbot_{name} histogram" in metrics
+    assert "mentorbot_process_resident_memory_bytes" in metrics
 
 
 class SlowMessenger:
