@@ -8,13 +8,15 @@ paragraph, so the prompt carries the part of a lesson that answers the question.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.core.content import ContentSet, Item, LearningPath
+from bot.mentor.sentences import Sentence, join, sentences, widen
 
 # A passage is a whole section: on the eval questions, sections ranked lessons better than
 # paragraphs did (87 % against 77 % in the top 3). Only a longer section is cut between paragraphs.
@@ -25,6 +27,22 @@ TITLE_WEIGHT, KEYWORD_WEIGHT, BODY_WEIGHT = 1.0, 0.5, 1.0
 # what to build. Ranking projects a little lower found the right lesson for one more question.
 PROJECT_PRIOR = 0.75
 MAX_QUERY_TERMS = 40
+FOLLOW_UP_WEIGHT = 2
+TOKENIZER = "'porter unicode61 remove_diacritics 2'"
+# Quoted answers: the lessons quoted at most, and how relevant (Hit.relevance) a lesson's best
+# section must be to be quoted at all, and next to the best lesson's. Both were calibrated on the
+# eval questions and on questions the lessons do not answer (docs/mentor.md says how).
+QUOTED_LESSONS = 3
+RELEVANCE_FLOOR = 0.35
+RELATIVE_FLOOR = 0.6
+# A quote: up to three sentences of one section, the later ones scoring at least half as well
+# as the best, from whichever of a lesson's two best explaining sections holds the best sentence.
+SECTIONS = 2
+QUOTE_SENTENCES = 3
+NEXT_SENTENCE_SHARE = 0.5
+STRONG_SHARE = 0.5
+QUOTE_CHARS = 450
+SHORT_QUOTE_CHARS = 160
 COMMON_WORDS = 200
 MAX_REMEMBERED_WORDS = 50_000
 EXERCISES = frozenset({"Try it", "Check yourself", "Further reading"})
@@ -136,19 +154,47 @@ def query_terms(text: str) -> list[str]:
     return list(seen)[:MAX_QUERY_TERMS]
 
 
+def weighted_terms(question: str, previous: str = "") -> dict[str, int]:
+    """The words to search for, each with how much it counts.
+
+    A follow-up ("and how do I store them?") means little alone, so the previous question's words
+    are searched too, at half the weight of the follow-up's own: a new topic asked in the same
+    thread still finds its own lesson.
+    """
+    own = query_terms(question)
+    weights = dict.fromkeys(own, FOLLOW_UP_WEIGHT if previous else 1)
+    for term in query_terms(previous):
+        if len(weights) == MAX_QUERY_TERMS:
+            break
+        weights.setdefault(term, 1)
+    return weights
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    passage: Passage
+    # The passage's BM25 score over the BM25 of an average passage holding each of the question's
+    # words once: about 1 when it covers the question, near 0 when it shares one common word.
+    relevance: float
+
+
 class LessonIndex:
     """Every lesson and project prompt of a content set, searchable by a member's question."""
 
     def __init__(self, items: Iterable[tuple[Item, LearningPath]]) -> None:
         self.passages: list[Passage] = []
+        self._sentences: list[Sentence] = []
+        # Each passage's sentences are rows first..end-1 of the sentence table.
+        self._spans: list[tuple[int, int]] = []
         # One connection per index, used only from the event loop's thread; the check is off so a
         # benchmark or the eval may build it in one thread and query it in another.
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
         self._db.execute(
             "CREATE VIRTUAL TABLE passage USING fts5(lesson UNINDEXED, project UNINDEXED, "
-            "title, keywords, body, "
-            "tokenize = 'porter unicode61 remove_diacritics 2')"
+            f"title, keywords, body, tokenize = {TOKENIZER})"
         )
+        self._db.execute(f"CREATE VIRTUAL TABLE sentence USING fts5(body, tokenize = {TOKENIZER})")
         for item, path in items:
             keywords = " ".join((*item.tags, *item.objectives)).replace("-", " ")
             for passage in split_item(item, path):
@@ -165,7 +211,9 @@ class LessonIndex:
                     ),
                 )
                 self.passages.append(passage)
-        self._db.execute("INSERT INTO passage(passage) VALUES ('optimize')")
+                self._add_sentences(passage)
+        for table in ("passage", "sentence"):
+            self._db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
         self._db.commit()
         # Counted once for the words most passages share, so the first questions are fast too.
         self._frequency: dict[str, int] = {}
@@ -175,31 +223,58 @@ class LessonIndex:
         for word, _ in common.most_common(COMMON_WORDS):
             self._passages_with(word)
 
+    def _add_sentences(self, passage: Passage) -> None:
+        first = len(self._sentences)
+        for sentence in sentences(passage.text):
+            self._db.execute(
+                "INSERT INTO sentence (rowid, body) VALUES (?, ?)",
+                (len(self._sentences), sentence.text),
+            )
+            self._sentences.append(sentence)
+        self._spans.append((first, len(self._sentences)))
+
     @classmethod
     def build(cls, content: ContentSet) -> LessonIndex:
         return cls((item, path) for path in content.paths.values() for item in path.items)
 
-    def ranked(self, question: str, limit: int = 60) -> list[Passage]:
-        """Passages matching any of the question's informative words, best first."""
-        terms = [t for t in query_terms(question) if self._informative(t)]
-        if not terms or limit <= 0:
+    def hits(self, question: str, previous: str = "", limit: int = 60) -> list[Hit]:
+        """Passages matching any of the question's informative words, most relevant first."""
+        weights = {
+            t: w for t, w in weighted_terms(question, previous).items() if self._informative(t)
+        }
+        if not weights or limit <= 0:
             return []
         rows = self._db.execute(
             "SELECT rowid, bm25(passage, 0, 0, "
             f"{TITLE_WEIGHT}, {KEYWORD_WEIGHT}, {BODY_WEIGHT}) AS score "
             "FROM passage WHERE passage MATCH ? ORDER BY score LIMIT ?",
-            (" OR ".join(f'"{term}"' for term in terms), limit),
+            (_match(weights), limit),
         ).fetchall()
         # bm25() is negative, better when lower: scaling a project's score towards zero ranks it
         # below a lesson that matches as well. (Done here: in SQL it cost more than the search.)
         passages = self.passages
-        rows.sort(key=lambda row: row[1] * (PROJECT_PRIOR if passages[row[0]].is_project else 1))
-        return [passages[row[0]] for row in rows]
+        scale = sum(weight * self._idf(term) for term, weight in weights.items())
+        hits = [
+            Hit(row, passages[row], -score * (PROJECT_PRIOR if passages[row].is_project else 1))
+            for row, score in rows
+        ]
+        hits.sort(key=lambda hit: -hit.relevance)
+        return [replace(hit, relevance=hit.relevance / scale) for hit in hits]
+
+    def ranked(self, question: str, previous: str = "", limit: int = 60) -> list[Passage]:
+        """Passages matching any of the question's informative words, best first."""
+        return [hit.passage for hit in self.hits(question, previous, limit)]
 
     def _informative(self, term: str) -> bool:
         """False for a word in over half the passages: BM25 gives it no weight (FTS5 floors its
         IDF), yet matching it would make SQLite score most of the index."""
         return self._passages_with(term) * 2 <= len(self.passages)
+
+    def _idf(self, term: str) -> float:
+        """The word's inverse document frequency exactly as FTS5's bm25() computes it; a word
+        no lesson holds counts as much as the rarest, since the lessons say nothing of it."""
+        total, holding = len(self.passages), self._passages_with(term)
+        return max(math.log((total - holding + 0.5) / (holding + 0.5)), 1e-6)
 
     def _passages_with(self, term: str) -> int:
         """How many passages hold the word, counted by FTS5 itself (so "models" counts "model")."""
@@ -212,31 +287,127 @@ class LessonIndex:
                 self._frequency[term] = count
         return count
 
-    def lessons(self, question: str, limit: int = 3) -> list[str]:
+    def lessons(self, question: str, limit: int = 3, previous: str = "") -> list[str]:
         """Ids of the lessons holding the best passages, best first, each once."""
-        return list(_by_lesson(self.ranked(question), limit))
+        return list(_by_lesson(self.hits(question, previous), limit))
 
-    def search(self, question: str, lessons: int = 3, first_lesson: int = 2) -> list[Passage]:
+    def search(
+        self, question: str, lessons: int = 3, first_lesson: int = 2, previous: str = ""
+    ) -> list[Passage]:
         """The best passages of the best lessons (one each, two of the very best), best first.
 
         Exercises, self-checks and reading lists help rank a lesson (they are phrased like
         questions), but explain little: a lesson's explanation is quoted whenever one matches.
         """
-        grouped = _by_lesson(self.ranked(question), lessons)
         chosen: list[Passage] = []
-        for position, passages in enumerate(grouped.values()):
-            explaining = [p for p in passages if p.heading not in EXERCISES] or passages
-            chosen.extend(explaining[: first_lesson if position == 0 else 1])
+        for position, hits in enumerate(
+            _by_lesson(self.hits(question, previous), lessons).values()
+        ):
+            chosen.extend(
+                h.passage for h in _explaining(hits)[: first_lesson if position == 0 else 1]
+            )
         return chosen
+
+    def quotes(self, question: str, previous: str = "") -> list[Passage]:
+        """The sections that answer the question, each cut to its best sentences, best first.
+
+        One section per lesson, from at most QUOTED_LESSONS lessons, and only those relevant
+        enough to be worth reading (RELEVANCE_FLOOR, RELATIVE_FLOOR): an empty list means the
+        lessons do not cover the question.
+        """
+        grouped = _by_lesson(self.hits(question, previous), QUOTED_LESSONS)
+        if not grouped:
+            return []
+        floor = max(RELEVANCE_FLOOR, RELATIVE_FLOOR * max(h[0].relevance for h in grouped.values()))
+        weights = {
+            term: weight
+            for term, weight in weighted_terms(question, previous).items()
+            if self._informative(term)
+        }
+        quotes: list[Passage] = []
+        for hits in grouped.values():
+            if hits[0].relevance < floor:
+                continue
+            # The lesson's best sentences, from whichever of its best explaining sections holds
+            # the best sentence.
+            found = [
+                (self._best_sentences(h.row, weights), h) for h in _explaining(hits)[:SECTIONS]
+            ]
+            (_, text), hit = max(found, key=lambda pair: pair[0][0])
+            if text:
+                quotes.append(replace(hit.passage, text=text))
+        return quotes
+
+    def _best_sentences(self, row: int, weights: dict[str, int]) -> tuple[float, str]:
+        """The sentences of a passage that answer best, in their order, and the best one's score.
+
+        Only sentences holding one of the question's strong words count: "work" in "how do
+        embeddings work?" helps rank a passage but does not make a sentence about work an
+        answer. Of those, the best one (by BM25 over sentences), then the next best while they
+        score at least half as well and the quote stays short; a lone short sentence is widened
+        with the ones after it. A passage that matched on its title or tags alone is quoted from
+        its start.
+        """
+        first, end = self._spans[row]
+        pieces = self._sentences[first:end]
+        if not pieces:
+            return 0.0, ""
+        answering = self._answering(weights, first, end)
+        scores: dict[int, float] = {
+            number - first: score
+            for number, score in self._db.execute(
+                "SELECT rowid, -bm25(sentence) FROM sentence "
+                "WHERE sentence MATCH ? AND rowid >= ? AND rowid < ?",
+                (_match(weights), first, end),
+            )
+            if number in answering
+        }
+        ranked = sorted(scores, key=lambda n: -scores[n]) or [0]
+        best = scores.get(ranked[0], 0.0)
+        chosen = widen(pieces, ranked[0], SHORT_QUOTE_CHARS, QUOTE_CHARS)
+        size = sum(len(pieces[n].text) for n in chosen)
+        for number in [n for n in ranked[1:] if n not in chosen][: QUOTE_SENTENCES - 1]:
+            length = len(pieces[number].text)
+            if scores[number] >= best * NEXT_SENTENCE_SHARE and size + length <= QUOTE_CHARS:
+                chosen.append(number)
+                size += length
+        chosen.sort()
+        return best, join([pieces[n] for n in chosen], chosen)
+
+    def _answering(self, weights: dict[str, int], first: int, end: int) -> set[int]:
+        """The sentences among first..end-1 holding a strong word of the question: one worth at
+        least STRONG_SHARE of the most valuable word found in them."""
+        holding: dict[str, set[int]] = {}
+        for term in weights:
+            rows = self._db.execute(
+                "SELECT rowid FROM sentence WHERE sentence MATCH ? AND rowid >= ? AND rowid < ?",
+                (f'"{term}"', first, end),
+            ).fetchall()
+            if rows:
+                holding[term] = {row for (row,) in rows}
+        value = {term: weights[term] * self._idf(term) for term in holding}
+        top = max(value.values(), default=0.0)
+        return {
+            n for term, rows in holding.items() if value[term] >= top * STRONG_SHARE for n in rows
+        }
 
     def close(self) -> None:
         self._db.close()
 
 
-def _by_lesson(passages: list[Passage], limit: int) -> dict[str, list[Passage]]:
-    grouped: dict[str, list[Passage]] = {}
-    for passage in passages:
-        if passage.item_id not in grouped and len(grouped) == limit:
+def _match(weights: dict[str, int]) -> str:
+    """An FTS5 query for any of the words; a word listed twice counts twice in bm25()."""
+    return " OR ".join(f'"{term}"' for term, weight in weights.items() for _ in range(weight))
+
+
+def _explaining(hits: list[Hit]) -> list[Hit]:
+    return [h for h in hits if h.passage.heading not in EXERCISES] or hits
+
+
+def _by_lesson(hits: list[Hit], limit: int) -> dict[str, list[Hit]]:
+    grouped: dict[str, list[Hit]] = {}
+    for hit in hits:
+        if hit.passage.item_id not in grouped and len(grouped) == limit:
             continue
-        grouped.setdefault(passage.item_id, []).append(passage)
+        grouped.setdefault(hit.passage.item_id, []).append(hit)
     return grouped
