@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.core.clock import Clock
 from bot.core.commands.base import Replier
@@ -23,7 +24,7 @@ from bot.core.models import Question
 from bot.core.services import ContentStore
 from bot.mentor.limits import Limits, limit_reached, usage_today, zone
 from bot.mentor.llm import AnswerFailed, AnswerStream, Usage
-from bot.mentor.offline import OfflineAnswers
+from bot.mentor.offline import NOTHING_FITS_FOOTER, OfflineAnswers
 from bot.mentor.prompt import Prompt, Turn, build_prompt, cited_numbers, read_reply, strip_citations
 from bot.mentor.report import report
 from bot.mentor.retrieval import LessonIndex, Passage, query_terms
@@ -98,17 +99,24 @@ class MentorService:
             member_zone = zone(member.timezone)
             today = await usage_today(session, member.id, member_zone, now)
             history = await _history(session, member.id, conversation, now)
+            previous = await _previous_question(session, member.id, conversation, now)
             member_id, zone_name = member.id, member.timezone
         path = content.path(enrollment.path_id) if enrollment else None
         current = current_item(content, enrollment) if enrollment else None
-        # A follow-up such as "and for images?" means little alone: search with the last question.
-        query = f"{question} {history[-1].question}" if history else question
-        passages = self.index().search(query)
         answers = self.answers
         if answers.model is not None:
             limited = limit_reached(self.limits, today, member_zone, zone_name, now)
             if limited:
                 answers = OfflineAnswers(lead=limited, tail=None)
+        offline = answers.model is None
+        # A follow-up such as "and for images?" means little alone: search with the last question.
+        # A quoted answer gets only the sentences that answer, and nothing unrelated.
+        index = self.index()
+        passages = (
+            index.quotes(question, previous)
+            if offline
+            else index.search(question, previous=previous)
+        )
         paths = list(content.paths.values())
         prompt = build_prompt(question, passages, history, path, current, paths)
 
@@ -122,7 +130,6 @@ class MentorService:
         reading = read_reply(raw)
         answer = reading.text.strip()
         sources = _sources(answer, prompt, content)
-        offline = answers.model is None
         unsure = reading.unsure or (offline and not passages)
         row = Question(
             member_id=member_id,
@@ -143,6 +150,12 @@ class MentorService:
             session.add(row)
             await session.flush()
         _log_answer(row)
+        if offline and not passages:
+            # Nothing to rate and nothing quoted: say so, and let a reply try other words.
+            await reply.edit(
+                ref, Message(title=TITLE, body=answer, footer=NOTHING_FITS_FOOTER, follow_up=True)
+            )
+            return
         left = self.limits.daily_quota - today.asked - (0 if offline else 1)
         footer = (
             "Quoted from your lessons"
@@ -217,23 +230,38 @@ def conversation_of(caller: Caller) -> str:
     return caller.conversation_id or f"{caller.platform}:{caller.workspace_id}:{caller.user_id}"
 
 
-async def _history(
-    session: AsyncSession, member_id: int, conversation: str, now: datetime
-) -> list[Turn]:
-    """This member's recent exchanges in this conversation: never another member's."""
-    rows = await session.exec(
+def _recent(member_id: int, conversation: str, now: datetime) -> SelectOfScalar[Question]:
+    """This member's exchanges in this conversation within the memory window, newest first:
+    never another member's."""
+    return (
         select(Question)
         .where(
             Question.member_id == member_id,
             Question.conversation_id == conversation,
-            Question.model.is_not(None),
             Question.created_at >= now - MEMORY_WINDOW,
         )
         .order_by(Question.created_at.desc(), Question.id.desc())
-        .limit(MEMORY_TURNS)
+    )
+
+
+async def _history(
+    session: AsyncSession, member_id: int, conversation: str, now: datetime
+) -> list[Turn]:
+    """The recent exchanges Claude answered, oldest first, for the prompt."""
+    rows = await session.exec(
+        _recent(member_id, conversation, now).where(Question.model.is_not(None)).limit(MEMORY_TURNS)
     )
     turns = [Turn(r.question, strip_citations(r.answer)) for r in rows.all()]
     return [t for t in reversed(turns) if t.answer]
+
+
+async def _previous_question(
+    session: AsyncSession, member_id: int, conversation: str, now: datetime
+) -> str:
+    """The last question of the conversation, however it was answered: a follow-up is searched
+    with it."""
+    last = (await session.exec(_recent(member_id, conversation, now).limit(1))).first()
+    return last.question if last else ""
 
 
 def _sources(answer: str, prompt: Prompt, content: ContentSet) -> list[Source]:
