@@ -184,6 +184,7 @@ class LessonIndex:
 
     def __init__(self, items: Iterable[tuple[Item, LearningPath]]) -> None:
         self.passages: list[Passage] = []
+        # Only quoted answers need sentences, so their table is built on the first one.
         self._sentences: list[Sentence] = []
         # Each passage's sentences are rows first..end-1 of the sentence table.
         self._spans: list[tuple[int, int]] = []
@@ -194,7 +195,6 @@ class LessonIndex:
             "CREATE VIRTUAL TABLE passage USING fts5(lesson UNINDEXED, project UNINDEXED, "
             f"title, keywords, body, tokenize = {TOKENIZER})"
         )
-        self._db.execute(f"CREATE VIRTUAL TABLE sentence USING fts5(body, tokenize = {TOKENIZER})")
         for item, path in items:
             keywords = " ".join((*item.tags, *item.objectives)).replace("-", " ")
             for passage in split_item(item, path):
@@ -211,9 +211,7 @@ class LessonIndex:
                     ),
                 )
                 self.passages.append(passage)
-                self._add_sentences(passage)
-        for table in ("passage", "sentence"):
-            self._db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        self._db.execute("INSERT INTO passage(passage) VALUES ('optimize')")
         self._db.commit()
         # Counted once for the words most passages share, so the first questions are fast too.
         self._frequency: dict[str, int] = {}
@@ -223,15 +221,21 @@ class LessonIndex:
         for word, _ in common.most_common(COMMON_WORDS):
             self._passages_with(word)
 
-    def _add_sentences(self, passage: Passage) -> None:
-        first = len(self._sentences)
-        for sentence in sentences(passage.text):
-            self._db.execute(
-                "INSERT INTO sentence (rowid, body) VALUES (?, ?)",
-                (len(self._sentences), sentence.text),
-            )
-            self._sentences.append(sentence)
-        self._spans.append((first, len(self._sentences)))
+    def _index_sentences(self) -> None:
+        """The sentence table, built once; a few tens of milliseconds for the shipped lessons."""
+        if self._spans:
+            return
+        self._db.execute(f"CREATE VIRTUAL TABLE sentence USING fts5(body, tokenize = {TOKENIZER})")
+        for passage in self.passages:
+            first = len(self._sentences)
+            self._sentences.extend(sentences(passage.text))
+            self._spans.append((first, len(self._sentences)))
+        self._db.executemany(
+            "INSERT INTO sentence (rowid, body) VALUES (?, ?)",
+            ((number, sentence.text) for number, sentence in enumerate(self._sentences)),
+        )
+        self._db.execute("INSERT INTO sentence(sentence) VALUES ('optimize')")
+        self._db.commit()
 
     @classmethod
     def build(cls, content: ContentSet) -> LessonIndex:
@@ -253,13 +257,17 @@ class LessonIndex:
         # bm25() is negative, better when lower: scaling a project's score towards zero ranks it
         # below a lesson that matches as well. (Done here: in SQL it cost more than the search.)
         passages = self.passages
-        scale = sum(weight * self._idf(term) for term, weight in weights.items())
+        scale = -sum(weight * self._idf(term) for term, weight in weights.items())
         hits = [
-            Hit(row, passages[row], -score * (PROJECT_PRIOR if passages[row].is_project else 1))
+            Hit(
+                row,
+                passages[row],
+                score * (PROJECT_PRIOR if passages[row].is_project else 1) / scale,
+            )
             for row, score in rows
         ]
         hits.sort(key=lambda hit: -hit.relevance)
-        return [replace(hit, relevance=hit.relevance / scale) for hit in hits]
+        return hits
 
     def ranked(self, question: str, previous: str = "", limit: int = 60) -> list[Passage]:
         """Passages matching any of the question's informative words, best first."""
@@ -318,6 +326,7 @@ class LessonIndex:
         grouped = _by_lesson(self.hits(question, previous), QUOTED_LESSONS)
         if not grouped:
             return []
+        self._index_sentences()
         floor = max(RELEVANCE_FLOOR, RELATIVE_FLOOR * max(h[0].relevance for h in grouped.values()))
         weights = {
             term: weight

@@ -16,8 +16,8 @@ SHORT_SENTENCE = 40
 # A bold lead-in such as "**Three steps.** Retrieve..." stays with the sentence after it, since
 # the space follows the closing "**", and "1. **Retrieve:**" is no end either: a digit precedes.
 _SENTENCE_END = re.compile(
-    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)"
-    r"(?<=[A-Za-z)\]\"'`][.!?])\s+(?=[A-Z\"'(\[`*])"
+    r"(?<=[A-Za-z)\]\"'`][.!?])(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bvs\.)(?<!\bcf\.)"
+    r"\s+(?=[A-Z\"'(\[`*])"
 )
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 # A paragraph that is only a bold label ("**Common failure modes.**") introduces what follows.
