@@ -322,7 +322,9 @@ class LessonIndex:
 
         One section per lesson, from at most QUOTED_LESSONS lessons, and only those relevant
         enough to be worth reading (RELEVANCE_FLOOR, RELATIVE_FLOOR): an empty list means the
-        lessons do not cover the question.
+        lessons do not cover the question. A follow-up's quote must hold one of its own words,
+        if it has any worth searching for: the previous question only fills in what "them" or
+        "it" means, so a new subject in the same thread is not answered with the old one.
         """
         grouped = _by_lesson(self.hits(question, previous), QUOTED_LESSONS)
         if not grouped:
@@ -334,6 +336,7 @@ class LessonIndex:
             for term, weight in weighted_terms(question, previous).items()
             if self._informative(term)
         }
+        own = [term for term in query_terms(question) if term in weights] if previous else []
         quotes: list[Passage] = []
         for hits in grouped.values():
             if hits[0].relevance < floor:
@@ -341,12 +344,25 @@ class LessonIndex:
             # The lesson's best sentences, from whichever of its best explaining sections holds
             # the best sentence.
             found = [
-                (self._best_sentences(h.row, weights), h) for h in _explaining(hits)[:SECTIONS]
+                (self._best_sentences(h.row, weights), h)
+                for h in _explaining(hits)[:SECTIONS]
+                if not own or self._holds(h.row, own)
             ]
+            if not found:
+                continue
             (_, text), hit = max(found, key=lambda pair: pair[0][0])
             if text:
                 quotes.append(replace(hit.passage, text=text))
         return quotes
+
+    def _holds(self, row: int, terms: list[str]) -> bool:
+        """Whether the passage holds any of the words."""
+        return bool(
+            self._db.execute(
+                "SELECT 1 FROM passage WHERE passage MATCH ? AND rowid = ?",
+                (" OR ".join(f'"{term}"' for term in terms), row),
+            ).fetchone()
+        )
 
     def _best_sentences(self, row: int, weights: dict[str, int]) -> tuple[float, str]:
         """The sentences of a passage that answer best, in their order, and the best one's score.

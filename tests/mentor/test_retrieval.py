@@ -100,7 +100,11 @@ def test_follow_up_is_searched_with_the_previous_question(index: LessonIndex):
 
 def test_a_new_topic_in_the_same_thread_finds_its_own_lesson(index: LessonIndex):
     """The follow-up's own words count twice the previous question's, so a change of subject
-    still finds the new subject's lesson first."""
+    still finds the new subject's lesson first, and only lessons holding its own words are
+    quoted."""
     assert index.lessons("What is LoRA?", previous="how do embeddings work?")[0] == (
         "ai-fine-tuning-how"
     )
+    previous = "How do I keep my Docker images small?"
+    assert "ml-docker" in index.lessons("What is LoRA?", previous=previous)
+    assert [q.item_id for q in index.quotes("What is LoRA?", previous)] == ["ai-fine-tuning-how"]
