@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.clock import Clock, OffsetClock
+from bot import platforms
+from bot.core.clock import Clock, OffsetClock, SystemClock
 from bot.core.commands import Router, build_actions, build_commands
 from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.delivery.dispatcher import Dispatcher, pass_time
+from bot.core.ports import Adapter, Messenger
 from bot.core.process_lock import AlreadyRunning, lock_sqlite
 from bot.core.services import ContentStore, Services
+from bot.runtime import serve
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,8 +29,6 @@ if TYPE_CHECKING:
     from bot.platforms.console import ConsoleAdapter
 
 log = logging.getLogger(__name__)
-
-CONSOLE, DISCORD, SLACK = "console", "discord", "slack"
 
 
 @dataclass
@@ -100,7 +102,7 @@ def console_adapter(
     app: App, clock: OffsetClock, stdin: TextIO, stdout: TextIO, *, interactive: bool = False
 ) -> ConsoleAdapter:
     """The console with its DMs: they print in line, and `/wait` sends what falls due."""
-    from bot.platforms.console import ConsoleAdapter, ConsoleMessenger
+    from bot.platforms.console import ConsoleAdapter
 
     async def wait(delta: timedelta) -> None:
         await pass_time(app.dispatcher, clock, delta)
@@ -108,48 +110,19 @@ def console_adapter(
     adapter = ConsoleAdapter(
         app.router, clock, stdin, stdout, pass_time=wait, interactive=interactive
     )
-    app.dispatcher.add_messenger(CONSOLE, ConsoleMessenger(adapter.replier.write, clock))
+    app.dispatcher.add_messenger(adapter.messenger)
     return adapter
 
 
-def start_scheduler(app: App, settings: Settings):
-    """APScheduler runs the delivery tick in this event loop: once at start (the catch-up after
-    downtime), then every MENTORBOT_DELIVERY_TICK_SECONDS."""
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(app.dispatcher.tick_logged, id="delivery-catch-up")
-    scheduler.add_job(
-        app.dispatcher.tick_logged,
-        "interval",
-        seconds=settings.delivery_tick_seconds,
-        id="delivery-tick",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.start()
-    return scheduler
+def create_adapter(name: str, app: App, settings: Settings) -> Adapter:
+    """A networked platform's adapter; its SDK is imported only now."""
+    module = importlib.import_module(f"bot.platforms.{name}")
+    return module.create_adapter(app, settings)
 
 
-def select_platforms(settings: Settings, requested: str | None) -> tuple[list[str], list[str]]:
-    """Which adapters to start, and the lines that explain the choice to the operator."""
-    if requested:
-        return [requested], []
-    chosen: list[str] = []
-    notes: list[str] = []
-    if settings.discord_token is not None:
-        chosen.append(DISCORD)
-    if settings.slack_configured:
-        chosen.append(SLACK)
-    elif settings.slack_bot_token is not None or settings.slack_app_token is not None:
-        missing = "SLACK_APP_TOKEN" if settings.slack_app_token is None else "SLACK_BOT_TOKEN"
-        notes.append(f"Slack needs both SLACK_BOT_TOKEN and SLACK_APP_TOKEN; {missing} is not set")
-    if not chosen:
-        notes.append(
-            "no DISCORD_TOKEN or SLACK_BOT_TOKEN/SLACK_APP_TOKEN set: starting the console"
-        )
-        chosen.append(CONSOLE)
-    return chosen, notes
+def create_messenger(name: str, settings: Settings) -> Messenger:
+    module = importlib.import_module(f"bot.platforms.{name}")
+    return module.create_messenger(settings)
 
 
 async def run(
@@ -158,37 +131,65 @@ async def run(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    platforms, notes = select_platforms(settings, requested)
+    """`mentorbot run`: the configured platforms (or the console), with daily delivery."""
+    names, notes = platforms.select(settings, requested)
     for note in notes:
         print(note, file=sys.stderr)
-    unavailable = [p for p in platforms if p != CONSOLE]
-    if unavailable:
-        print(
-            f"The {', '.join(unavailable)} adapter is not part of this version yet; "
-            "run with --platform console, or unset the platform's tokens.",
-            file=sys.stderr,
-        )
-        return 2
     try:
         lock = lock_sqlite(settings.resolved_database_url)
     except AlreadyRunning as error:
         print(f"mentorbot: {error}", file=sys.stderr)
         return 2
     try:
-        clock = OffsetClock()
+        clock = OffsetClock() if platforms.CONSOLE in names else SystemClock()
         app = await build_app(settings, clock)
         try:
-            stdin = stdin or sys.stdin
-            adapter = console_adapter(
-                app, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
-            )
-            scheduler = start_scheduler(app, settings)
-            try:
-                return await adapter.run()
-            finally:
-                scheduler.shutdown(wait=False)
+            adapters: list[Adapter] = []
+            for name in names:
+                if name == platforms.CONSOLE:
+                    stdin = stdin or sys.stdin
+                    adapters.append(
+                        console_adapter(
+                            app, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
+                        )
+                    )
+                else:
+                    adapters.append(create_adapter(name, app, settings))
+            await serve(app.dispatcher, settings.delivery_tick_seconds, adapters)
         finally:
             await app.close()
     finally:
         if lock is not None:
             lock.release()
+    log.info("mentorbot stopped")
+    return 0
+
+
+async def work(settings: Settings) -> int:
+    """`mentorbot worker`: only sends due deliveries, through the platforms' REST APIs."""
+    if settings.uses_sqlite:
+        print(
+            "mentorbot worker needs PostgreSQL: on SQLite the one `mentorbot run` sends every "
+            "delivery itself. Point DATABASE_URL at PostgreSQL to run workers beside it.",
+            file=sys.stderr,
+        )
+        return 2
+    names, notes = platforms.configured(settings)
+    for note in notes:
+        print(note, file=sys.stderr)
+    if not names:
+        print(
+            "mentorbot worker sends DMs through Discord or Slack: set DISCORD_TOKEN or "
+            "SLACK_BOT_TOKEN.",
+            file=sys.stderr,
+        )
+        return 2
+    app = await build_app(settings, SystemClock())
+    try:
+        messengers = [create_messenger(name, settings) for name in names]
+        log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
+        await serve(app.dispatcher, settings.delivery_tick_seconds, messengers=messengers)
+    finally:
+        await app.close()
+    log.info("mentorbot worker stopped")
+    return 0

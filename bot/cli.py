@@ -23,6 +23,11 @@ def _parser() -> argparse.ArgumentParser:
         help="start only this platform instead of choosing from the settings",
     )
 
+    commands.add_parser(
+        "worker",
+        help="only send due lessons, through the platforms' REST APIs (PostgreSQL only)",
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply every pending migration")
@@ -60,6 +65,22 @@ def _parser() -> argparse.ArgumentParser:
     fanout.add_argument("--workers", type=_positive, default=1, metavar="K")
     fanout.add_argument(
         "--batch", type=_batch, default=1000, help="members or rows per statement (1 to 5000)"
+    )
+    commands_bench = bench_commands.add_parser(
+        "commands", help="command latency inside the bot, receipt to reply, for a mix of commands"
+    )
+    commands_bench.add_argument("--concurrency", type=_positive, default=50, metavar="N")
+    commands_bench.add_argument("--commands", type=_positive, default=5000, metavar="N")
+    commands_bench.add_argument(
+        "--rate",
+        type=float,
+        metavar="R",
+        help="open load: commands arrive at R a second (default: closed, all in flight)",
+    )
+    commands_bench.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database the bench may fill (default: a temporary SQLite file)",
     )
     return parser
 
@@ -105,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_db(settings, args.db_command))
     if args.command == "bench":
         return _bench(args)
+    if args.command == "worker":
+        return _run(settings, None, worker=True)
     return _run(settings, args.platform)
 
 
@@ -151,9 +174,13 @@ async def _db(settings, action: str) -> int:
 
 
 def _bench(args) -> int:
+    database = args.database and _normalise_url(args.database)
+    if args.bench_command == "commands":
+        from bot.bench import commands
+
+        return commands.main(args.concurrency, database, args.commands, args.rate)
     from bot.bench import fanout
 
-    database = args.database and _normalise_url(args.database)
     try:
         return fanout.main(args.members, database, args.workers, args.batch)
     except ValueError as error:
@@ -167,12 +194,23 @@ def _normalise_url(url: str) -> str:
     return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
-def _run(settings, platform: str | None) -> int:
-    from bot.app import run
+def _run(settings, platform: str | None, worker: bool = False) -> int:
+    from bot.app import run, work
     from bot.core.content import ContentError
+    from bot.settings import DEFAULT_CONTENT_DIR
+
+    if settings.content_dir == DEFAULT_CONTENT_DIR and not DEFAULT_CONTENT_DIR.is_dir():
+        # An installed copy (pip install mentorbot) carries no content/ of its own.
+        print(
+            "mentorbot: MENTORBOT_CONTENT_DIR is not set and this installed copy has no "
+            f"content/ beside it ({DEFAULT_CONTENT_DIR}). Set MENTORBOT_CONTENT_DIR to your "
+            "content directory, for example a checkout's content/ folder.",
+            file=sys.stderr,
+        )
+        return 2
 
     try:
-        return asyncio.run(run(settings, platform))
+        return asyncio.run(work(settings) if worker else run(settings, platform))
     except ContentError as error:
         print("mentorbot: the content has problems, so the bot did not start:", file=sys.stderr)
         for problem in error.problems:

@@ -18,6 +18,7 @@ ACTIVATING_VARIABLES = (
     "DISCORD_TOKEN",
     "SLACK_BOT_TOKEN",
     "SLACK_APP_TOKEN",
+    "SLACK_SIGNING_SECRET",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_BASE_URL",
     "DATABASE_URL",
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
 
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
     anthropic_model: str = Field("claude-haiku-5-5", validation_alias=_env("ANTHROPIC_MODEL"))
@@ -97,5 +101,5 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{(self.data_dir / 'mentorbot.db').resolve()}"
 
     @property
-    def slack_configured(self) -> bool:
-        return self.slack_bot_token is not None and self.slack_app_token is not None
+    def uses_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")

@@ -12,6 +12,7 @@ import pytest
 
 from bot.core.content import load_content
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
+from tests.conftest import leaning_answers, typed
 
 
 def _mentorbot(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None):
@@ -48,7 +49,8 @@ def test_content_validate_fails_with_file_and_line(tmp_path: Path):
 
 def test_piped_journey_through_make_run_equivalent(tmp_path: Path):
     """`mentorbot run` with piped input shows quiz, placement and lesson, then exits 0."""
-    quiz_answers = "1\n" * len(load_content(DEFAULT_CONTENT_DIR).quiz.questions)
+    quiz = load_content(DEFAULT_CONTENT_DIR).quiz
+    quiz_answers = "".join(f"{answer}\n" for answer in typed(leaning_answers(quiz, "ai-engineer")))
     script = f"/mentor start\n{quiz_answers}/mentor today\n/quit\n"
     result = _mentorbot(
         "run", stdin=script, env={"MENTORBOT_DATA_DIR": str(tmp_path)}, cwd=tmp_path
@@ -89,3 +91,21 @@ def test_db_commands_report_the_revision(tmp_path: Path, args: list[str]):
     result = _mentorbot(*args, env=env)
     assert result.returncode == 0
     assert "database revision: 0" in result.stdout
+
+
+def test_an_installed_copy_without_content_names_the_setting(tmp_path: Path):
+    """A copy of the package with no content/ beside it says to set MENTORBOT_CONTENT_DIR."""
+    shutil.copytree(Path(__file__).resolve().parent.parent / "bot", tmp_path / "bot")
+    env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
+    env.pop("MENTORBOT_CONTENT_DIR", None)
+    env["MENTORBOT_DATA_DIR"] = str(tmp_path / "data")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "MENTORBOT_CONTENT_DIR" in result.stderr and "Traceback" not in result.stderr

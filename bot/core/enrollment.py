@@ -17,6 +17,8 @@ from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member, Me
 class DoneResult:
     done: Item
     next: Item | None
+    # The item was marked done before (a second click, an old DM's button).
+    already: bool = False
 
 
 async def active_enrollment(session: AsyncSession, member: Member) -> Enrollment | None:
@@ -82,19 +84,28 @@ async def mark_done(
     enrollment: Enrollment,
     link: str | None,
     clock: Clock,
+    item_id: str | None = None,
 ) -> DoneResult | None:
-    """Record the current item as done and move to the next open one; None if nothing is open."""
+    """Record an item as done: `item_id` (a DM's button names its lesson) or else the current
+    one, and move on to the next open item. None if there is nothing to mark."""
     path = content.path(enrollment.path_id)
-    item = current_item(content, enrollment)
+    current = current_item(content, enrollment)
+    item = path.item(item_id) if path is not None and item_id else current
     if path is None or item is None:
         return None
+    done = await completed_ids(session, member)
+    if item.id in done:
+        return DoneResult(done=item, next=current, already=True)
     now = clock.now()
     session.add(
         Completion(
             member_id=member.id, path_id=path.id, item_id=item.id, link=link, completed_at=now
         )
     )
-    done = await completed_ids(session, member) | {item.id}
+    done.add(item.id)
+    if current is not None and current.id != item.id:
+        # An earlier or later item from its own DM: the member's place does not move.
+        return DoneResult(done=item, next=current)
     following = path.items[path.items.index(item) + 1 :]
     upcoming = next((i for i in following if i.id not in done), None)
     enrollment.current_item_id = upcoming.id if upcoming else None

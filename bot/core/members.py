@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,21 +16,9 @@ from bot.core.models import (
     Question,
     QuizAttempt,
 )
+from bot.core.ports import Caller
 
-
-@dataclass(frozen=True)
-class Caller:
-    """The person behind a command or a click, as the platform reports them."""
-
-    platform: str
-    workspace_id: str
-    user_id: str
-    display_name: str
-    is_moderator: bool = False
-    # The thread or DM the exchange happens in, so follow-up questions keep their context.
-    conversation_id: str | None = None
-    # Slack reports a user's zone; Discord does not.
-    timezone: str | None = None
+__all__ = ["Caller", "find_member", "forget_member", "get_or_create_member"]
 
 
 async def find_member(session: AsyncSession, caller: Caller) -> Member | None:

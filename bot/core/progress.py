@@ -45,10 +45,11 @@ async def progress(
     zone = ZoneInfo(member.timezone)
     on_path = {row.item_id for row in rows if path.item(row.item_id)}
     days = {_local_day(row.completed_at, zone) for row in rows}
+    # Only projects are handed in; a link given with a lesson is not a hand-in.
     links = tuple(
-        (path.item(row.item_id).title, row.link)
+        (item.title, row.link)
         for row in rows
-        if row.link and path.item(row.item_id)
+        if row.link and (item := path.item(row.item_id)) is not None and item.is_project
     )
     return Progress(
         path=path,

@@ -12,8 +12,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from bot.core.actions import Act
 from bot.core.clock import Clock
-from bot.core.commands.base import Replier
 from bot.core.content import ContentSet, Item
 from bot.core.db import SessionFactory
 from bot.core.enrollment import active_enrollment, current_item
@@ -21,6 +21,7 @@ from bot.core.errors import UserError
 from bot.core.members import Caller, find_member, get_or_create_member
 from bot.core.messages import Choice, Message, MessageRef
 from bot.core.models import Question
+from bot.core.ports import Replier
 from bot.core.services import ContentStore
 from bot.mentor.limits import Limits, limit_reached, usage_today, zone
 from bot.mentor.llm import AnswerFailed, AnswerStream, Usage
@@ -170,8 +171,8 @@ class MentorService:
                 body=answer if offline else _with_sources(answer, sources),
                 footer=footer + " · reply here to ask a follow-up",
                 choices=(
-                    Choice("👍 Helpful", "feedback", f"{row.id}:up"),
-                    Choice("👎 Not helpful", "feedback", f"{row.id}:down"),
+                    Choice("👍 Helpful", Act.FEEDBACK, f"{row.id}:up"),
+                    Choice("👎 Not helpful", Act.FEEDBACK, f"{row.id}:down"),
                 ),
                 follow_up=True,
             ),

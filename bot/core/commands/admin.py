@@ -61,7 +61,8 @@ async def stats(ctx: Context) -> None:
         f"Members: {members} ({by_status.get(MemberStatus.PAUSED, 0)} paused, "
         f"{by_status.get(MemberStatus.HELD, 0)} held for pacing, "
         f"{by_status.get(MemberStatus.UNREACHABLE, 0)} unreachable)",
-        "On a path: " + (", ".join(f"{p} {n}" for p, n in sorted(by_path.items())) or "nobody yet"),
+        "On a path: "
+        + (", ".join(f"{_title(ctx, p)} {n}" for p, n in sorted(by_path.items())) or "nobody yet"),
         f"Items completed: {completions}",
     ]
     if unreachable:
@@ -70,14 +71,6 @@ async def stats(ctx: Context) -> None:
     await ctx.reply.send(Message(title="Community stats", body="\n".join(lines), private=True))
 
 
-def coming(feature: str):
-    async def handler(ctx: Context) -> None:
-        await ctx.reply.send(
-            Message(
-                body=f"`/mentor-admin {feature}` is not available in this version yet. Until then, "
-                "edit the files under content/ and check them with `/mentor-admin validate`.",
-                private=True,
-            )
-        )
-
-    return handler
+def _title(ctx: Context, path_id: str) -> str:
+    path = ctx.services.content.current.path(path_id)
+    return path.title if path is not None else path_id

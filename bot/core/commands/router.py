@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from bot.core.commands.base import Command, Context, Handler, Replier
+from bot.core.commands.base import Command, Context, Handler
 from bot.core.errors import UserError
-from bot.core.members import Caller
-from bot.core.messages import Action, Message
+from bot.core.messages import Action, Attachment, Message
+from bot.core.ports import Caller, Replier
 from bot.core.safety import guarded
 from bot.core.services import Services
 
@@ -39,7 +39,13 @@ class Router:
         await self.command(caller, group, name, args.strip(), reply)
 
     async def command(
-        self, caller: Caller, group: str, name: str, args: str, reply: Replier
+        self,
+        caller: Caller,
+        group: str,
+        name: str,
+        args: str,
+        reply: Replier,
+        attachments: tuple[Attachment, ...] = (),
     ) -> None:
         reply = guarded(reply)
         command = self.find(group, name.lower())
@@ -52,7 +58,8 @@ class Router:
             )
             return
         usage = command.invocation if command.usage else None
-        await self._run(command.handler, caller, args, reply, f"/{group} {name}", usage)
+        context = Context(caller, args, self.services, reply, attachments=attachments)
+        await self._run(command.handler, context, f"/{group} {name}", usage)
 
     async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
         reply = guarded(reply)
@@ -63,18 +70,19 @@ class Router:
                 Message(body="That button is no longer valid. Try `/mentor help`.", private=True)
             )
             return
-        await self._run(handler, caller, action.value, reply, f"action {action.action}", None)
+        context = Context(
+            caller,
+            action.value,
+            self.services,
+            reply,
+            fields=action.fields,
+            attachments=action.attachments,
+            origin=action.origin,
+        )
+        await self._run(handler, context, f"action {action.action}", None)
 
-    async def _run(
-        self,
-        handler: Handler,
-        caller: Caller,
-        args: str,
-        reply: Replier,
-        what: str,
-        usage: str | None,
-    ) -> None:
-        context = Context(caller=caller, args=args, services=self.services, reply=reply)
+    async def _run(self, handler: Handler, context: Context, what: str, usage: str | None) -> None:
+        caller, reply = context.caller, context.reply
         try:
             await handler(context)
         except UserError as error:

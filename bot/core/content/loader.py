@@ -35,6 +35,7 @@ def load_content(root: Path) -> ContentSet:
         problems.append(Problem(root / "paths", 0, "no paths found; add paths/<id>/path.yaml"))
     quiz = _load_quiz(root / "quiz.yaml", problems)
     _check_ids_unique(paths, problems)
+    _check_requires(paths, problems)
     if quiz is not None:
         _check_quiz_paths(root / "quiz.yaml", quiz, {p.id for p in paths}, problems)
     if problems:
@@ -99,6 +100,7 @@ def _load_item(file: Path, path_id: str, problems: list[Problem]) -> Item | None
         deliverable=meta.deliverable,
         body=body,
         source=file,
+        requires=tuple(meta.requires),
     )
 
 
@@ -169,6 +171,30 @@ def _check_ids_unique(paths: list[LearningPath], problems: list[Problem]) -> Non
         seen.setdefault(item.id, item)
 
 
+def _check_requires(paths: list[LearningPath], problems: list[Problem]) -> None:
+    """Each required id names an item on the same path, delivered on an earlier day."""
+    by_id = {item.id: item for path in paths for item in path.items}
+    for item in (item for path in paths for item in path.items):
+        for index, wanted in enumerate(item.requires):
+            required = by_id.get(wanted)
+            if required is None:
+                message = f"requires '{wanted}', which is no item's id; check the spelling"
+            elif required.path_id != item.path_id:
+                message = (
+                    f"requires '{wanted}' from the {required.path_id} path; "
+                    f"only items on the {item.path_id} path can be required here"
+                )
+            elif required.day >= item.day:
+                message = (
+                    f"requires '{wanted}' (day {required.day}), but it must come on an earlier "
+                    f"day than this item (day {item.day}); reorder the days"
+                )
+            else:
+                continue
+            line = _front_matter_line(item.source, ("requires", index))
+            problems.append(Problem(item.source, line, message))
+
+
 def _load_quiz(file: Path, problems: list[Problem]) -> Quiz | None:
     if not file.is_file():
         problems.append(Problem(file, 0, "missing quiz.yaml (the placement quiz)"))
@@ -235,6 +261,13 @@ def _describe(detail: Any, model: type[BaseModel]) -> str:
         return f"unknown field '{where}'; allowed fields: {allowed}"
     message = detail["msg"].removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
+
+
+def _front_matter_line(file: Path, loc: tuple[Any, ...]) -> int:
+    # Read again only when a problem needs pointing at, as _parse_yaml_model composes only then.
+    text = file.read_text(encoding="utf-8")
+    front = text[4 : text.find("\n---\n", 3) + 1]
+    return 2 + _line_of(yaml.compose(front, Loader=yaml.SafeLoader), loc)
 
 
 def _line_of(node: Any, loc: tuple[Any, ...]) -> int:

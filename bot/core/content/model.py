@@ -21,6 +21,8 @@ class Item:
     deliverable: str | None
     body: str
     source: Path
+    # Ids of items on the same path, on earlier days, that this item builds on.
+    requires: tuple[str, ...] = ()
 
     @property
     def is_project(self) -> bool:

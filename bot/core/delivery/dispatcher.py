@@ -13,7 +13,7 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
@@ -24,10 +24,10 @@ from bot.core.clock import Clock, MovableClock
 from bot.core.delivery.claim import MEMBER, claim_deliveries, next_wake
 from bot.core.delivery.enqueue import enqueue_due
 from bot.core.delivery.pacer import Pacer
-from bot.core.delivery.ports import Messenger, Outcome, Recipient, SendResult
-from bot.core.delivery.record import Attempt, record
+from bot.core.delivery.record import Attempt, record, release
 from bot.core.messages import Message
 from bot.core.models import DeliveryKind
+from bot.core.ports import Messenger, Outcome, Recipient, SendResult
 from bot.core.safety import safe_message
 from bot.core.services import ContentStore
 from bot.core.views import item_message, nudge_message
@@ -70,6 +70,11 @@ class _Job:
     skip: str | None = None
 
 
+def delivery_key(delivery_id: int) -> str:
+    """The name a platform deduplicates a delivery's DM by (Discord nonce, Slack metadata)."""
+    return f"mentorbot-delivery-{delivery_id}"
+
+
 def default_worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
@@ -80,7 +85,7 @@ class Dispatcher:
         engine: AsyncEngine,
         content: ContentStore,
         clock: Clock,
-        messengers: Mapping[str, Messenger] | None = None,
+        messengers: Iterable[Messenger] = (),
         *,
         pacer: Pacer | None = None,
         pacing_limit: int = 3,
@@ -93,8 +98,10 @@ class Dispatcher:
         self.engine = engine
         self.content = content
         self.clock = clock
-        self.messengers: dict[str, Messenger] = dict(messengers or {})
+        self.messengers: dict[str, Messenger] = {}
         self.pacer = pacer or Pacer()
+        for messenger in messengers:
+            self.add_messenger(messenger)
         self.pacing_limit = pacing_limit
         self.worker = worker or default_worker_name()
         self.batch_size = batch_size
@@ -103,9 +110,16 @@ class Dispatcher:
         # Longer than this behind a rate limit, a row goes back to the queue instead of waiting.
         self.max_wait = max_wait
         self._lock = asyncio.Lock()
+        self._stopping = False
 
-    def add_messenger(self, platform: str, messenger: Messenger) -> None:
-        self.messengers[platform] = messenger
+    def stop(self) -> None:
+        """Send nothing new: a running tick records what is in flight, puts back what it
+        claimed and has not sent, and returns; later ticks do nothing."""
+        self._stopping = True
+
+    def add_messenger(self, messenger: Messenger) -> None:
+        self.messengers[messenger.platform] = messenger
+        self.pacer.set_rate(messenger.platform, messenger.rate)
 
     async def next_wake(self) -> datetime | None:
         async with self.engine.connect() as conn:
@@ -115,6 +129,8 @@ class Dispatcher:
         """Queue every due member, then send every due delivery; cheap when nothing is due."""
         report = TickReport()
         async with self._lock:
+            if self._stopping:
+                return report
             wake = await self.next_wake()
             if wake is None or wake > self.clock.now():
                 return report
@@ -129,7 +145,7 @@ class Dispatcher:
                 batch = await self._send_batch()
                 report.add(planned)
                 report.add(batch)
-                if not (planned.busy or batch.busy):
+                if self._stopping or not (planned.busy or batch.busy):
                     return report
 
     async def tick_logged(self) -> None:
@@ -179,12 +195,16 @@ class Dispatcher:
         report = TickReport()
         order = iter(jobs)
         written: list[tuple[Attempt, asyncio.Future]] = []
+        unsent: list[_Job] = []
         ready = asyncio.Event()
         lanes_done = False
 
         # A few lanes share one iterator: sends overlap on a slow network without a task each.
         async def lane() -> None:
             for job in order:
+                if self._stopping:
+                    unsent.append(job)
+                    continue
                 result = await self._send_one(job)
                 committed = asyncio.get_running_loop().create_future()
                 written.append((Attempt(job.row, result, job.skip), committed))
@@ -225,6 +245,10 @@ class Dispatcher:
         # One connection for the whole batch: a transaction per handful of DMs is the hot path.
         async with self.engine.connect() as conn:
             await asyncio.gather(lanes(), writer(conn))
+            if unsent:
+                async with conn.begin():
+                    await release(conn, [job.row for job in unsent], self.clock.now())
+                log.info("stopping: %d claimed deliveries put back in the queue", len(unsent))
         return report
 
     async def _write(
@@ -287,7 +311,9 @@ class Dispatcher:
             return SendResult.retry_later(wait, "held back by the platform's rate limit")
         await self.pacer.acquire(key)
         try:
-            result = await messenger.send_dm(job.recipient, safe_message(job.message))
+            result = await messenger.send_dm(
+                job.recipient, safe_message(job.message), delivery_key(job.row.id)
+            )
         except Exception as error:
             log.exception(
                 "sending delivery %s (%s) to %s user %s failed",

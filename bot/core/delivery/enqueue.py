@@ -23,7 +23,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.content import ContentSet, Item, LearningPath
 from bot.core.delivery.claim import DELIVERY, MEMBER, lock_due_members
-from bot.core.delivery.plan import next_due
 from bot.core.models import (
     DeliveryKind,
     DeliveryStatus,
@@ -31,6 +30,7 @@ from bot.core.models import (
     EnrollmentStatus,
     MemberStatus,
 )
+from bot.core.schedule import next_due
 
 log = logging.getLogger(__name__)
 

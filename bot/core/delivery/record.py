@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.delivery.claim import DELIVERY, MEMBER
 from bot.core.delivery.enqueue import ENROLLMENT
-from bot.core.delivery.ports import Outcome, SendResult
 from bot.core.models import DeliveryKind, DeliveryStatus, EnrollmentStatus, MemberStatus
+from bot.core.ports import Outcome, SendResult
 
 # A row comes back to pending after a send error at 30 s, 1 min, 2 min … at most an hour apart,
 # and is given up (status failed) after MAX_ATTEMPTS errors. A 429 never counts: it only waits.
@@ -133,5 +133,21 @@ async def _unreachable(conn: AsyncConnection, row: Row, reason: str, now: dateti
             status_reason=reason[:200],
             next_due_at=None,
             updated_at=now,
+        )
+    )
+
+
+async def release(conn: AsyncConnection, rows: list[Row], now: datetime) -> None:
+    """Claimed rows this worker will not send (it is stopping) go back to the queue at once,
+    their claim not counted as an attempt, instead of waiting out the lease."""
+    await conn.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_([row.id for row in rows]))
+        .values(
+            status=DeliveryStatus.PENDING,
+            due_at=now,
+            attempts=DELIVERY.c.attempts - 1,
+            claimed_by=None,
+            claimed_at=None,
         )
     )

@@ -6,17 +6,21 @@ It is the newcomer's demo (`make run` with no tokens) and the end-to-end test ha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import re
+import threading
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.clock import OffsetClock
 from bot.core.commands import Router
-from bot.core.members import Caller
-from bot.core.messages import Action, Choice, Message, MessageRef
-from bot.platforms.console.render import render, render_extras
+from bot.core.messages import Action, Form, Message, MessageRef
+from bot.core.ports import Caller
+from bot.platforms.console.messenger import ConsoleMessenger
+from bot.platforms.console.render import pickable, render, render_extras
 
 PLATFORM = "console"
 WAIT_USAGE = "/wait <duration>, for example /wait 1d, /wait 6h or /wait 1d12h"
@@ -38,13 +42,16 @@ def parse_duration(text: str) -> timedelta:
 class ConsoleReplier:
     """Prints messages; remembers the newest choices so a typed number can pick one."""
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, files_dir: Path | None = None) -> None:
         self._out = out
+        # Files sent with a message (a stats chart) are written here and their path printed.
+        self._files_dir = files_dir or Path.cwd()
         self._count = 0
         self._printed: dict[str, Message] = {}
         # An answer streaming in leaves its line open; whatever is printed next starts below it.
         self._open_line = False
-        self.choices: tuple[Choice, ...] = ()
+        # What typing a number picks: the newest message's buttons and select options.
+        self.choices: tuple[Action, ...] = ()
         # The last message invites a follow-up: a plain typed line continues the conversation.
         self.conversation_open = False
 
@@ -61,7 +68,15 @@ class ConsoleReplier:
             self._open_line = True
         else:
             self.write(render(message))
+        for file in message.files:
+            target = self._files_dir / file.name
+            target.write_bytes(file.data)
+            self.write(f"(saved {file.name} to {target})")
         return ref
+
+    async def form(self, form: Form) -> bool:
+        # The console types its answers as command arguments instead.
+        return False
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
         before = self._printed.get(ref.message_id, Message(body=""))
@@ -94,12 +109,17 @@ class ConsoleReplier:
             self._open_line = False
 
     def _remember(self, message: Message) -> None:
-        if message.choices:
-            self.choices = message.choices
+        picks = pickable(message)
+        if picks:
+            self.choices = picks
         self.conversation_open = message.follow_up
 
 
 class ConsoleAdapter:
+    """The local user is a member and a moderator; the DMs print in line."""
+
+    platform = PLATFORM
+
     def __init__(
         self,
         router: Router,
@@ -114,6 +134,7 @@ class ConsoleAdapter:
         self.clock = clock
         self.stdin = stdin
         self.replier = ConsoleReplier(stdout)
+        self.messenger = ConsoleMessenger(self.replier.write, clock)
         self.pass_time = pass_time
         self.interactive = interactive
         self.caller = Caller(
@@ -125,19 +146,33 @@ class ConsoleAdapter:
             conversation_id="console",
         )
 
-    async def run(self) -> int:
+    def connected(self) -> bool:
+        return True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Read lines until /quit, end of input or `stop`; a line being handled finishes."""
         self.replier.write(
             "mentorbot console. Type /mentor help for commands, /mentor start to begin, "
             "/quit to leave."
         )
-        while True:
+        lines = _read_lines(self.stdin)
+        stopped = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
+                if self.interactive:
+                    self.replier.prompt("> ")
+                line = asyncio.ensure_future(lines.get())
+                await asyncio.wait({line, stopped}, return_when=asyncio.FIRST_COMPLETED)
+                if not line.done():
+                    line.cancel()
+                    return
+                text = line.result()
+                if text is None or not await self.handle(text.strip()):
+                    return
+        finally:
+            stopped.cancel()
             if self.interactive:
-                self.replier.prompt("> ")
-            line = await asyncio.to_thread(self.stdin.readline)
-            if not line:
-                return 0
-            if not await self.handle(line.strip()):
-                return 0
+                self.replier.write("")
 
     async def handle(self, line: str) -> bool:
         """Act on one line; False when the user asked to quit."""
@@ -171,7 +206,7 @@ class ConsoleAdapter:
             return
         choice = choices[number - 1]
         self.replier.choices = ()
-        await self.router.action(self.caller, Action(choice.action, choice.value), self.replier)
+        await self.router.action(self.caller, choice, self.replier)
 
     async def _wait(self, text: str) -> None:
         try:
@@ -185,6 +220,27 @@ class ConsoleAdapter:
             self.clock.advance(delta)
         else:
             await self.pass_time(delta)
+
+
+def _read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
+    """Lines from `stdin`, read by a daemon thread: a blocked read never holds up the exit, so
+    Ctrl-C or SIGTERM at the prompt ends the console at once. None marks the end of input."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        try:
+            for line in iter(stdin.readline, ""):
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass
+        finally:
+            # The loop may have closed already.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue
 
 
 def _local_name() -> str:

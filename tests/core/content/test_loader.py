@@ -103,3 +103,64 @@ def test_quiz_weights_must_name_real_paths(copy: Path):
 def test_missing_directory_is_a_clear_error(tmp_path: Path):
     """Pointing at a directory that does not exist says so."""
     assert any("content directory not found" in p for p in _problems(tmp_path / "nope"))
+
+
+def _item_file(root: Path, item_id: str) -> Path:
+    return next(f for f in (root / "paths").glob("*/*.md") if f"\nid: {item_id}\n" in f.read_text())
+
+
+def _require(item: Path, *ids: str) -> int:
+    """Writes `requires:` with the ids into the item's front matter; returns the line of the last."""
+    lines = item.read_text().splitlines()
+    at = lines.index("---", 1)
+    lines[at:at] = ["requires:", *(f"  - {i}" for i in ids)]
+    item.write_text("\n".join(lines) + "\n")
+    return at + 1 + len(ids)
+
+
+def test_requires_earlier_items_on_the_same_path_loads(copy: Path):
+    """An item may require items of its own path from earlier days; the ids are kept in order."""
+    _require(_item_file(copy, "ai-tokens-context"), "ai-first-api-call", "ai-role")
+    item = load_content(copy).item("ai-tokens-context")
+    assert item.requires == ("ai-first-api-call", "ai-role")
+
+
+def test_requires_an_unknown_id_names_file_and_line(copy: Path):
+    """A misspelt required id is reported on the line where it stands."""
+    item = _item_file(copy, "ai-tokens-context")
+    line = _require(item, "ai-role", "ai-frist-api-call")
+    problems = _problems(copy)
+    assert f"{item.name}:{line}: requires 'ai-frist-api-call', which is no item's id" in "\n".join(
+        problems
+    )
+
+
+def test_requires_a_later_or_same_day_item_is_refused(copy: Path):
+    """A required item on the same or a later day is named with both days."""
+    first, second = load_content(copy).path("ai-engineer").items[:2]
+    line = _require(first.source, second.id, first.id) - 1
+    problems = "\n".join(_problems(copy))
+    name = first.source.name
+    assert f"{name}:{line}: requires '{second.id}' (day 2), but it must come on an earlier" in problems
+    assert "earlier day than this item (day 1)" in problems
+    assert f"{name}:{line + 1}: requires '{first.id}' (day 1)" in problems
+
+
+def test_requires_an_item_of_another_path_is_refused(copy: Path):
+    """Prerequisites stay on the item's own path, since a member follows one path at a time."""
+    item = _item_file(copy, "ai-tokens-context")
+    _require(item, "ml-statistics")
+    assert any(
+        "requires 'ml-statistics' from the ml-engineer path" in p for p in _problems(copy)
+    )
+
+
+def test_minutes_allow_a_project_of_several_days(copy: Path):
+    """Estimates up to 600 minutes load; more is refused with the bound."""
+    item = _item_file(copy, "ai-first-api-call")
+    text = item.read_text()
+    minutes = next(x for x in text.splitlines() if x.startswith("minutes:"))
+    item.write_text(text.replace(minutes, "minutes: 600", 1))
+    assert load_content(copy).item("ai-first-api-call").minutes == 600
+    item.write_text(text.replace(minutes, "minutes: 601", 1))
+    assert any("minutes:" in p and "600" in p for p in _problems(copy))
