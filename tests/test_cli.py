@@ -109,3 +109,17 @@ def test_an_installed_copy_without_content_names_the_setting(tmp_path: Path):
     )
     assert result.returncode == 2
     assert "MENTORBOT_CONTENT_DIR" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_closed_pipe_is_no_traceback():
+    """`mentorbot content validate | head -1`: the reader leaving early prints no traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "content", "validate", str(DEFAULT_CONTENT_DIR)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    proc.stdout.close()  # the reader is gone before the first line is written
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err, err.decode()

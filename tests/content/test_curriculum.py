@@ -50,6 +50,19 @@ REQUIRED_TOPICS = {
         "validation",
         "gradient-boosted",
         "neural network",
+        "bootstrap",
+        "calibrat",
+        "permutation importance",
+        "shap",
+        "k-means",
+        "isolation forest",
+        "conv2d",
+        "mixed precision",
+        "overfit one batch",
+        "range test",
+        "hugging face",
+        "lora",
+        "model card",
         "bias",
         "recommend",
         "fraud",
@@ -65,12 +78,12 @@ REQUIRED_TOPICS = {
 
 
 # The fewest lessons and projects each career path holds.
-PATH_SIZES = {"ai-engineer": (35, 6), "ml-engineer": (30, 6)}
+PATH_SIZES = {"ai-engineer": (35, 6), "ml-engineer": (36, 6)}
 # Paths whose projects all list the lessons they build on in `requires:`.
-PREREQUISITE_PATHS = ["ai-engineer"]
+PREREQUISITE_PATHS = ["ai-engineer", "ml-engineer"]
 # A fenced code block longer or wider than this scrolls on a phone.
 MAX_CODE_LINES, MAX_CODE_WIDTH = 20, 80
-SHORT_CODE_PATHS = ["ai-engineer", "explorer"]
+SHORT_CODE_PATHS = ["ai-engineer", "ml-engineer", "explorer"]
 
 
 @pytest.mark.parametrize("path_id", list(PATH_SIZES))
@@ -97,6 +110,29 @@ def test_paths_cover_their_required_topics(content: ContentSet, path_id: str):
     text = " ".join(f"{i.title} {i.body}" for i in content.path(path_id).items).lower()
     missing = [topic for topic in REQUIRED_TOPICS[path_id] if topic not in text]
     assert missing == []
+
+
+# Lessons that teach the parts of each ML project, which the project must require.
+ML_PROJECT_PARTS = {
+    "ml-project-baseline": [
+        "ml-pipelines",
+        "ml-splits",
+        "ml-baselines",
+        "ml-metrics-regression",
+        "ml-trees",
+    ],
+    "ml-project-fraud": ["ml-fraud-detection", "ml-bootstrap", "ml-bias-testing"],
+    "ml-project-neural-net": ["ml-training-loop", "ml-deep-learning-practice"],
+    "ml-project-recommender": ["ml-recommender-evaluation", "ml-serving"],
+}
+
+
+@pytest.mark.parametrize("project_id", list(ML_PROJECT_PARTS))
+def test_ml_projects_come_after_the_lessons_for_their_parts(content: ContentSet, project_id: str):
+    """An ML project requires the lessons that teach what it asks for, so it comes after them."""
+    project = content.path("ml-engineer").item(project_id)
+    assert project is not None
+    assert set(ML_PROJECT_PARTS[project_id]) <= set(project.requires)
 
 
 def test_first_ai_project_is_the_transcription_tool(content: ContentSet):
