@@ -36,6 +36,7 @@ TOKENIZER = "'porter unicode61 remove_diacritics 2'"
 QUOTED_LESSONS = 3
 RELEVANCE_FLOOR = 0.35
 RELATIVE_FLOOR = 0.6
+FOLLOW_UP_FLOOR = 0.3
 # A quote: up to three sentences of one section, the later ones scoring at least half as well
 # as the best, from whichever of a lesson's two best explaining sections holds the best sentence.
 SECTIONS = 2
@@ -322,47 +323,46 @@ class LessonIndex:
 
         One section per lesson, from at most QUOTED_LESSONS lessons, and only those relevant
         enough to be worth reading (RELEVANCE_FLOOR, RELATIVE_FLOOR): an empty list means the
-        lessons do not cover the question. A follow-up's quote must hold one of its own words,
-        if it has any worth searching for: the previous question only fills in what "them" or
-        "it" means, so a new subject in the same thread is not answered with the old one.
+        lessons do not cover the question. A follow-up with words of its own must also make the
+        lesson relevant by them alone (FOLLOW_UP_FLOOR): the previous question only fills in what
+        "them" or "it" means, so a new subject in the same thread is not answered with the old.
         """
         grouped = _by_lesson(self.hits(question, previous), QUOTED_LESSONS)
         if not grouped:
             return []
         self._index_sentences()
         floor = max(RELEVANCE_FLOOR, RELATIVE_FLOOR * max(h[0].relevance for h in grouped.values()))
+        alone = self._alone(question) if previous else None
         weights = {
             term: weight
             for term, weight in weighted_terms(question, previous).items()
             if self._informative(term)
         }
-        own = [term for term in query_terms(question) if term in weights] if previous else []
         quotes: list[Passage] = []
-        for hits in grouped.values():
-            if hits[0].relevance < floor:
+        for lesson, hits in grouped.items():
+            if hits[0].relevance < floor or (
+                alone is not None and alone.get(lesson, 0.0) < FOLLOW_UP_FLOOR
+            ):
                 continue
             # The lesson's best sentences, from whichever of its best explaining sections holds
             # the best sentence.
             found = [
-                (self._best_sentences(h.row, weights), h)
-                for h in _explaining(hits)[:SECTIONS]
-                if not own or self._holds(h.row, own)
+                (self._best_sentences(h.row, weights), h) for h in _explaining(hits)[:SECTIONS]
             ]
-            if not found:
-                continue
             (_, text), hit = max(found, key=lambda pair: pair[0][0])
             if text:
                 quotes.append(replace(hit.passage, text=text))
         return quotes
 
-    def _holds(self, row: int, terms: list[str]) -> bool:
-        """Whether the passage holds any of the words."""
-        return bool(
-            self._db.execute(
-                "SELECT 1 FROM passage WHERE passage MATCH ? AND rowid = ?",
-                (" OR ".join(f'"{term}"' for term in terms), row),
-            ).fetchone()
-        )
+    def _alone(self, question: str) -> dict[str, float] | None:
+        """Each lesson's relevance to the question's own words, or None when it has none worth
+        searching for ("and why?")."""
+        if not any(self._informative(term) for term in query_terms(question)):
+            return None
+        relevance: dict[str, float] = {}
+        for hit in self.hits(question):
+            relevance.setdefault(hit.passage.item_id, hit.relevance)
+        return relevance
 
     def _best_sentences(self, row: int, weights: dict[str, int]) -> tuple[float, str]:
         """The sentences of a passage that answer best, in their order, and the best one's score.

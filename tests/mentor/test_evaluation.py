@@ -45,9 +45,9 @@ def test_quoted_answers_quote_the_lesson_and_hold_the_key_terms(result: Result):
     assert result.terms_share >= 0.75, [m.case.question for m in result.quote_misses]
 
 
-def test_most_questions_the_lessons_do_not_answer_are_told_so(result: Result):
-    """At least 60 % of the off-topic questions get "nothing fits" rather than a weak quote."""
-    assert result.refused_share >= 0.6, result.answered_off_topic
+def test_questions_the_lessons_do_not_answer_are_told_so(result: Result):
+    """At least half the off-topic questions get "nothing fits" rather than a weak quote."""
+    assert result.refused_share >= 0.5, result.answered_off_topic
 
 
 def test_eval_command_prints_the_shares(capsys: pytest.CaptureFixture[str], clean_env: None):
