@@ -3,7 +3,9 @@
 The index is SQLite's FTS5 in an in-memory database (the standard library's sqlite3): BM25 ranking
 with per-column weights and the Porter stemmer, in C, with no extra dependency and nothing to
 keep on disk. Lessons are split into passages by section and, within long sections, by
-paragraph, so the prompt carries the part of a lesson that answers the question.
+paragraph, so the prompt carries the part of a lesson that answers the question. Quoted answers
+go one step further and quote the sentences that answer, from lessons relevant enough to quote
+(`LessonIndex.quotes`, `sentence_index.py`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from bot.core.content import ContentSet, Item, LearningPath
-from bot.mentor.sentences import Sentence, join, sentences, widen
+from bot.mentor.fts import TOKENIZER, any_of
+from bot.mentor.sentence_index import SentenceIndex
 
 # A passage is a whole section: on the eval questions, sections ranked lessons better than
 # paragraphs did (87 % against 77 % in the top 3). Only a longer section is cut between paragraphs.
@@ -29,7 +32,6 @@ TITLE_WEIGHT, KEYWORD_WEIGHT, BODY_WEIGHT = 1.0, 0.5, 1.0
 PROJECT_PRIOR = 0.75
 MAX_QUERY_TERMS = 40
 FOLLOW_UP_WEIGHT = 2
-TOKENIZER = "'porter unicode61 remove_diacritics 2'"
 # Quoted answers: the lessons quoted at most, and how relevant (Hit.relevance) a lesson's best
 # section must be to be quoted at all, and next to the best lesson's. Both were calibrated on the
 # eval questions and on questions the lessons do not answer (docs/mentor.md says how).
@@ -37,14 +39,8 @@ QUOTED_LESSONS = 3
 RELEVANCE_FLOOR = 0.35
 RELATIVE_FLOOR = 0.6
 FOLLOW_UP_FLOOR = 0.3
-# A quote: up to three sentences of one section, the later ones scoring at least half as well
-# as the best, from whichever of a lesson's two best explaining sections holds the best sentence.
+# A lesson's quote comes from whichever of its two best explaining sections answers best.
 SECTIONS = 2
-QUOTE_SENTENCES = 3
-NEXT_SENTENCE_SHARE = 0.5
-STRONG_SHARE = 0.5
-QUOTE_CHARS = 450
-SHORT_QUOTE_CHARS = 160
 COMMON_WORDS = 200
 MAX_REMEMBERED_WORDS = 50_000
 EXERCISES = frozenset({"Try it", "Check yourself", "Further reading"})
@@ -186,10 +182,9 @@ class LessonIndex:
 
     def __init__(self, items: Iterable[tuple[Item, LearningPath]]) -> None:
         self.passages: list[Passage] = []
-        # Only quoted answers need sentences, so their table is built on the first one.
-        self._sentences: list[Sentence] = []
-        # Each passage's sentences are rows first..end-1 of the sentence table.
-        self._spans: list[tuple[int, int]] = []
+        # Only quoted answers need sentences, so their table is built on the first one: a few
+        # tens of milliseconds for the shipped lessons.
+        self._sentences: SentenceIndex | None = None
         # One connection per index, used only from the event loop's thread; the check is off so a
         # benchmark or the eval may build it in one thread and query it in another.
         self._db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -223,22 +218,6 @@ class LessonIndex:
         for word, _ in common.most_common(COMMON_WORDS):
             self._passages_with(word)
 
-    def _index_sentences(self) -> None:
-        """The sentence table, built once; a few tens of milliseconds for the shipped lessons."""
-        if self._spans:
-            return
-        self._db.execute(f"CREATE VIRTUAL TABLE sentence USING fts5(body, tokenize = {TOKENIZER})")
-        for passage in self.passages:
-            first = len(self._sentences)
-            self._sentences.extend(sentences(passage.text))
-            self._spans.append((first, len(self._sentences)))
-        self._db.executemany(
-            "INSERT INTO sentence (rowid, body) VALUES (?, ?)",
-            ((number, sentence.text) for number, sentence in enumerate(self._sentences)),
-        )
-        self._db.execute("INSERT INTO sentence(sentence) VALUES ('optimize')")
-        self._db.commit()
-
     @classmethod
     def build(cls, content: ContentSet) -> LessonIndex:
         return cls((item, path) for path in content.paths.values() for item in path.items)
@@ -254,7 +233,7 @@ class LessonIndex:
             "SELECT rowid, bm25(passage, 0, 0, "
             f"{TITLE_WEIGHT}, {KEYWORD_WEIGHT}, {BODY_WEIGHT}) AS score "
             "FROM passage WHERE passage MATCH ? ORDER BY score LIMIT ?",
-            (_match(weights), limit),
+            (any_of(weights), limit),
         ).fetchall()
         # bm25() is negative, better when lower: scaling a project's score towards zero ranks it
         # below a lesson that matches as well. (Done here: in SQL it cost more than the search.)
@@ -330,7 +309,7 @@ class LessonIndex:
         grouped = _by_lesson(self.hits(question, previous), QUOTED_LESSONS)
         if not grouped:
             return []
-        self._index_sentences()
+        sentences = self._sentence_index()
         floor = max(RELEVANCE_FLOOR, RELATIVE_FLOOR * max(h[0].relevance for h in grouped.values()))
         alone = self._alone(question) if previous else None
         weights = {
@@ -338,6 +317,7 @@ class LessonIndex:
             for term, weight in weighted_terms(question, previous).items()
             if self._informative(term)
         }
+        value = {term: weight * self._idf(term) for term, weight in weights.items()}
         quotes: list[Passage] = []
         for lesson, hits in grouped.items():
             if hits[0].relevance < floor or (
@@ -347,12 +327,17 @@ class LessonIndex:
             # The lesson's best sentences, from whichever of its best explaining sections holds
             # the best sentence.
             found = [
-                (self._best_sentences(h.row, weights), h) for h in _explaining(hits)[:SECTIONS]
+                (sentences.best(h.row, weights, value), h) for h in _explaining(hits)[:SECTIONS]
             ]
             (_, text), hit = max(found, key=lambda pair: pair[0][0])
             if text:
                 quotes.append(replace(hit.passage, text=text))
         return quotes
+
+    def _sentence_index(self) -> SentenceIndex:
+        if self._sentences is None:
+            self._sentences = SentenceIndex(self._db, (p.text for p in self.passages))
+        return self._sentences
 
     def _alone(self, question: str) -> dict[str, float] | None:
         """Each lesson's relevance to the question's own words, or None when it has none worth
@@ -364,66 +349,8 @@ class LessonIndex:
             relevance.setdefault(hit.passage.item_id, hit.relevance)
         return relevance
 
-    def _best_sentences(self, row: int, weights: dict[str, int]) -> tuple[float, str]:
-        """The sentences of a passage that answer best, in their order, and the best one's score.
-
-        Only sentences holding one of the question's strong words count: "work" in "how do
-        embeddings work?" helps rank a passage but does not make a sentence about work an
-        answer. Of those, the best one (by BM25 over sentences), then the next best while they
-        score at least half as well and the quote stays short; a lone short sentence is widened
-        with the ones after it. A passage that matched on its title or tags alone is quoted from
-        its start.
-        """
-        first, end = self._spans[row]
-        pieces = self._sentences[first:end]
-        if not pieces:
-            return 0.0, ""
-        answering = self._answering(weights, first, end)
-        scores: dict[int, float] = {
-            number - first: score
-            for number, score in self._db.execute(
-                "SELECT rowid, -bm25(sentence) FROM sentence "
-                "WHERE sentence MATCH ? AND rowid >= ? AND rowid < ?",
-                (_match(weights), first, end),
-            )
-            if number in answering
-        }
-        ranked = sorted(scores, key=lambda n: -scores[n]) or [0]
-        best = scores.get(ranked[0], 0.0)
-        chosen = widen(pieces, ranked[0], SHORT_QUOTE_CHARS, QUOTE_CHARS)
-        size = sum(len(pieces[n].text) for n in chosen)
-        for number in [n for n in ranked[1:] if n not in chosen][: QUOTE_SENTENCES - 1]:
-            length = len(pieces[number].text)
-            if scores[number] >= best * NEXT_SENTENCE_SHARE and size + length <= QUOTE_CHARS:
-                chosen.append(number)
-                size += length
-        chosen.sort()
-        return best, join([pieces[n] for n in chosen], chosen)
-
-    def _answering(self, weights: dict[str, int], first: int, end: int) -> set[int]:
-        """The sentences among first..end-1 holding a strong word of the question: one worth at
-        least STRONG_SHARE of the most valuable word found in them."""
-        holding: dict[str, set[int]] = {}
-        for term in weights:
-            rows = self._db.execute(
-                "SELECT rowid FROM sentence WHERE sentence MATCH ? AND rowid >= ? AND rowid < ?",
-                (f'"{term}"', first, end),
-            ).fetchall()
-            if rows:
-                holding[term] = {row for (row,) in rows}
-        value = {term: weights[term] * self._idf(term) for term in holding}
-        top = max(value.values(), default=0.0)
-        return {
-            n for term, rows in holding.items() if value[term] >= top * STRONG_SHARE for n in rows
-        }
-
     def close(self) -> None:
         self._db.close()
-
-
-def _match(weights: dict[str, int]) -> str:
-    """An FTS5 query for any of the words; a word listed twice counts twice in bm25()."""
-    return " OR ".join(f'"{term}"' for term, weight in weights.items() for _ in range(weight))
 
 
 def _explaining(hits: list[Hit]) -> list[Hit]:
