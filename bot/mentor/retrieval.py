@@ -33,8 +33,9 @@ PROJECT_PRIOR = 0.75
 MAX_QUERY_TERMS = 40
 FOLLOW_UP_WEIGHT = 2
 # Quoted answers: the lessons quoted at most, and how relevant (Hit.relevance) a lesson's best
-# section must be to be quoted at all, and next to the best lesson's. Both were calibrated on the
-# eval questions and on questions the lessons do not answer (docs/mentor.md says how).
+# section must be to be quoted at all, next to the best lesson's, and to a follow-up's own words.
+# The floors were calibrated on the eval questions and on questions the lessons do not answer
+# (docs/mentor.md says how).
 QUOTED_LESSONS = 3
 RELEVANCE_FLOOR = 0.35
 RELATIVE_FLOOR = 0.6
@@ -249,10 +250,6 @@ class LessonIndex:
         ]
         hits.sort(key=lambda hit: -hit.relevance)
         return hits
-
-    def ranked(self, question: str, previous: str = "", limit: int = 60) -> list[Passage]:
-        """Passages matching any of the question's informative words, best first."""
-        return [hit.passage for hit in self.hits(question, previous, limit)]
 
     def _informative(self, term: str) -> bool:
         """False for a word in over half the passages: BM25 gives it no weight (FTS5 floors its
