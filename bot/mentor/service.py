@@ -104,22 +104,20 @@ class MentorService:
             member_id, zone_name = member.id, member.timezone
         path = content.path(enrollment.path_id) if enrollment else None
         current = current_item(content, enrollment) if enrollment else None
+        # A follow-up such as "and for images?" means little alone: search with the last question.
+        passages = self.index().search(question, previous=previous)
         answers = self.answers
         if answers.model is not None:
             limited = limit_reached(self.limits, today, member_zone, zone_name, now)
             if limited:
                 answers = OfflineAnswers(lead=limited, tail=None)
-        offline = answers.model is None
-        # A follow-up such as "and for images?" means little alone: search with the last question.
-        # A quoted answer gets only the sentences that answer, and nothing unrelated.
-        index = self.index()
-        passages = (
-            index.quotes(question, previous)
-            if offline
-            else index.search(question, previous=previous)
-        )
         paths = list(content.paths.values())
         prompt = build_prompt(question, passages, history, path, current, paths)
+        if answers.model is None:
+            # The member reads the quotes themselves: only the sentences that answer, from
+            # lessons relevant enough, and none at all when nothing fits.
+            passages = self.index().quotes(question, previous)
+            prompt = build_prompt(question, passages, history, path, current, paths)
 
         ref = await reply.send(Message(title=TITLE, body=""))
         try:
@@ -131,6 +129,7 @@ class MentorService:
         reading = read_reply(raw)
         answer = reading.text.strip()
         sources = _sources(answer, prompt, content)
+        offline = answers.model is None
         unsure = reading.unsure or (offline and not passages)
         row = Question(
             member_id=member_id,
