@@ -224,7 +224,7 @@ def _validate(directory: Path) -> int:
 
 def _eval_retrieval(directory: Path, questions: Path | None) -> int:
     from bot.core.content import ContentError, load_content
-    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_cases
+    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_eval
 
     try:
         content = load_content(directory)
@@ -232,7 +232,7 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
         print(f"the content in {directory} has problems; run `mentorbot content validate`")
         print(f"{len(error.problems)} problem(s), the first: {error.problems[0]}")
         return 2
-    print(describe(evaluate(content, load_cases(questions or QUESTIONS_FILE))))
+    print(describe(evaluate(content, load_eval(questions or QUESTIONS_FILE))))
     return 0
 
 
