@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot import platforms
 from bot.core.clock import Clock, OffsetClock, SystemClock
 from bot.core.commands import Router, build_actions, build_commands
-from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.delivery.dispatcher import Dispatcher, pass_time
 from bot.core.metrics import NoMetrics
 from bot.core.ports import Adapter, Messenger, Metrics
 from bot.core.process_lock import AlreadyRunning, lock_sqlite
+from bot.core.publishing.announce import Announcements
+from bot.core.publishing.sync import content_watcher, open_content, read_checked
 from bot.core.services import ContentStore, Services
 from bot.runtime import DeliveryScheduler, Service, serve
 from bot.settings import Settings
@@ -49,18 +50,22 @@ class App:
 
 
 async def build_app(settings: Settings, clock: Clock) -> App:
-    """Load and check the content, migrate the database, and wire the services."""
-    content = await asyncio.to_thread(load_content, settings.content_dir)
+    """Check the content directory, migrate the database, pick the content revision to use
+    (importing the directory when it changed), and wire the services."""
+    # Reading files is blocking I/O (and a FIFO could hang): off the event loop.
+    files = await asyncio.to_thread(read_checked, settings.content_dir)
     engine = create_engine(settings.resolved_database_url)
     try:
         await upgrade(engine)
+        db = session_factory(engine)
+        content, version = await open_content(db, files, clock)
     except Exception:
         await engine.dispose()
         raise
     metrics = build_metrics(settings)
     services = Services(
-        db=session_factory(engine),
-        content=ContentStore(content, settings.content_dir),
+        db=db,
+        content=ContentStore(content, settings.content_dir, version),
         clock=clock,
         default_timezone=settings.default_timezone,
         metrics=metrics,
@@ -194,7 +199,16 @@ async def run(
                     )
                 else:
                     adapters.append(create_adapter(name, app, settings))
-            return await serve_app(settings, app, adapters=adapters)
+            announcements = Announcements.configured(
+                app.services, settings.announce_channel, adapters
+            )
+            watcher = content_watcher(
+                app.services.content,
+                app.services.db,
+                settings.content_poll_seconds,
+                also=announcements.send if announcements else None,
+            )
+            return await serve_app(settings, app, adapters=adapters, services=[watcher])
         finally:
             await app.close()
     finally:
@@ -226,7 +240,10 @@ async def work(settings: Settings) -> int:
     try:
         messengers = [create_messenger(name, settings) for name in names]
         log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
-        return await serve_app(settings, app, messengers=messengers)
+        watcher = content_watcher(
+            app.services.content, app.services.db, settings.content_poll_seconds
+        )
+        return await serve_app(settings, app, messengers=messengers, services=[watcher])
     finally:
         await app.close()
         log.info("mentorbot worker stopped")
@@ -237,13 +254,15 @@ async def serve_app(
     app: App,
     adapters: list[Adapter] | None = None,
     messengers: list[Messenger] | None = None,
+    services: list[Service] | None = None,
     stop: asyncio.Event | None = None,
 ) -> int:
-    """The runtime with the delivery scheduler and, when its port is set, the ops server:
-    `run` gives it adapters, `worker` messengers. Exit status 2 when the ops port is taken."""
+    """The runtime with the delivery scheduler, the given side services and, when its port is
+    set, the ops server: `run` gives it adapters, `worker` messengers. Exit status 2 when the
+    ops port is taken."""
     adapters = adapters or []
     scheduler = DeliveryScheduler(app.dispatcher, settings.delivery_tick_seconds, app.metrics)
-    services: list[Service] = []
+    services = list(services or [])
     if settings.ops_port is not None:
         from bot.ops import OpsUnavailable
 

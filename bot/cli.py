@@ -58,6 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "directory", nargs="?", type=Path, help="defaults to MENTORBOT_CONTENT_DIR"
     )
+    publish = content_commands.add_parser(
+        "publish", help="check and publish a lesson, quiz.yaml, a path folder or a .zip"
+    )
+    publish.add_argument("source", type=Path, metavar="PATH")
+    publish.add_argument("--path", dest="path_id", help="the path a new lesson joins")
+    publish.add_argument("--check", action="store_true", help="only check; publish nothing")
+    export = content_commands.add_parser("export", help="write the live content to a folder")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    history = content_commands.add_parser("history", help="content revisions, newest first")
+    history.add_argument("--limit", type=_positive, default=50, metavar="N")
+    rollback = content_commands.add_parser(
+        "rollback", help="bring back revision N's content as a new revision"
+    )
+    rollback.add_argument("version", type=_positive, metavar="N")
 
     evaluate = commands.add_parser("eval", help="measure the mentor")
     eval_commands = evaluate.add_subparsers(dest="eval_command", required=True, metavar="ACTION")
@@ -158,7 +172,7 @@ def _main(argv: list[str] | None) -> int:
 
 def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "content":
-        return _validate(args.directory or settings.content_dir)
+        return _content(settings, args)
     if args.command == "eval":
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
@@ -166,7 +180,7 @@ def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "health":
         return _health(settings)
     if args.command == "stats":
-        from bot.cli_stats import stats
+        from bot.stats_cli import stats
 
         return stats(settings, args.csv)
     if args.command == "bench":
@@ -174,6 +188,29 @@ def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "worker":
         return _run(settings, None, worker=True)
     return _run(settings, args.platform)
+
+
+def _content(settings, args) -> int:
+    if args.content_command == "validate":
+        return _validate(args.directory or settings.content_dir)
+    from bot import content_cli
+    from bot.core.content import ContentError
+
+    if args.content_command == "publish":
+        work = content_cli.publish_command(settings, args.source, args.path_id, args.check)
+    elif args.content_command == "export":
+        work = content_cli.export_command(settings, args.directory)
+    elif args.content_command == "history":
+        work = content_cli.history_command(settings, args.limit)
+    else:
+        work = content_cli.rollback_command(settings, args.version)
+    try:
+        return asyncio.run(work)
+    except ContentError as error:
+        print("mentorbot: the content directory has problems, so it could not be imported:")
+        for problem in error.problems:
+            print(f"  {problem}")
+        return 2
 
 
 def _validate(directory: Path) -> int:
@@ -192,7 +229,7 @@ def _validate(directory: Path) -> int:
 
 def _eval_retrieval(directory: Path, questions: Path | None) -> int:
     from bot.core.content import ContentError, load_content
-    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_cases
+    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_eval
 
     try:
         content = load_content(directory)
@@ -200,7 +237,7 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
         print(f"the content in {directory} has problems; run `mentorbot content validate`")
         print(f"{len(error.problems)} problem(s), the first: {error.problems[0]}")
         return 2
-    print(describe(evaluate(content, load_cases(questions or QUESTIONS_FILE))))
+    print(describe(evaluate(content, load_eval(questions or QUESTIONS_FILE))))
     return 0
 
 

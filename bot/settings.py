@@ -92,6 +92,12 @@ class Settings(BaseSettings):
     delivery_tick_seconds: float = Field(
         30.0, gt=0, le=3600, validation_alias=_env("MENTORBOT_DELIVERY_TICK_SECONDS")
     )
+    # How often each process looks for newly published content (members see it this late).
+    content_poll_seconds: float = Field(
+        30.0, gt=0, le=60, validation_alias=_env("MENTORBOT_CONTENT_POLL_SECONDS")
+    )
+    # Where new lessons are announced: a channel id, or per platform `discord:123,slack:C456`.
+    announce_channel: str | None = Field(None, validation_alias=_env("MENTORBOT_ANNOUNCE_CHANNEL"))
     # Items sent and not marked done before the path is held and a nudge goes out instead.
     pacing_limit: int = Field(3, ge=1, le=100, validation_alias=_env("MENTORBOT_PACING_LIMIT"))
 

@@ -212,6 +212,35 @@ async def test_logs_keep_no_secrets_questions_or_names(tmp_path: Path):
         assert private not in stderr, private
 
 
+def test_content_publish_history_and_rollback_while_the_bot_runs(tmp_path: Path):
+    """With `run`'s SQLite lock held, publish, history, rollback and export still work."""
+    from bot.core.content.loader import read_directory
+    from bot.core.process_lock import ProcessLock
+
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path / "data")}
+    lock = ProcessLock((tmp_path / "data" / "mentorbot.db").resolve()).acquire()
+    try:
+        lesson = tmp_path / "03-ai-first-api-call.md"
+        original = DEFAULT_CONTENT_DIR / "paths" / "ai-engineer" / lesson.name
+        lesson.write_text(original.read_text().replace("minutes: ", "minutes: 1", 1))
+        published = _mentorbot("content", "publish", str(lesson), env=env, cwd=tmp_path)
+        assert published.returncode == 0, published.stdout + published.stderr
+        assert "Published as revision 2: changed ai-first-api-call" in published.stdout
+        lesson.write_text("---\nid: ai-first-api-call\n")
+        refused = _mentorbot("content", "publish", str(lesson), env=env, cwd=tmp_path)
+        assert refused.returncode == 1 and "nothing was changed" in refused.stdout
+        rolled = _mentorbot("content", "rollback", "1", env=env, cwd=tmp_path)
+        assert "stored as revision 3" in rolled.stdout
+        history = _mentorbot("content", "history", env=env, cwd=tmp_path).stdout.splitlines()
+        assert [line.split()[0] for line in history] == ["3", "2", "1"]
+        assert "content directory" in history[-1]
+        exported = _mentorbot("content", "export", str(tmp_path / "out"), env=env, cwd=tmp_path)
+        assert exported.returncode == 0
+        assert read_directory(tmp_path / "out") == read_directory(DEFAULT_CONTENT_DIR)
+    finally:
+        lock.release()
+
+
 def test_an_installed_copy_without_content_names_the_setting(tmp_path: Path):
     """A copy of the package with no content/ beside it says to set MENTORBOT_CONTENT_DIR."""
     shutil.copytree(Path(__file__).resolve().parent.parent / "bot", tmp_path / "bot")

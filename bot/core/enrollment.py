@@ -72,10 +72,11 @@ async def enroll(
 
 
 def current_item(content: ContentSet, enrollment: Enrollment) -> Item | None:
+    """The member's open item; if it has since left the path, the next one after its place."""
     path = content.path(enrollment.path_id)
     if path is None or enrollment.current_item_id is None:
         return None
-    return path.item(enrollment.current_item_id)
+    return path.at_or_after(enrollment.current_item_id)
 
 
 async def mark_done(

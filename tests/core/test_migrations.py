@@ -103,7 +103,7 @@ async def test_members_paused_before_pauses_were_kept_get_an_open_pause(database
     when = bindparam("now", type_=DateTime(timezone=True))
     try:
         async with engine.begin() as connection:
-            await connection.run_sync(_upgrade_to, "0002_delivery")
+            await connection.run_sync(_upgrade_to, "0003_publishing")
             for member_id, status in ((1, "active"), (2, "paused")):
                 await connection.execute(
                     text(
@@ -114,7 +114,7 @@ async def test_members_paused_before_pauses_were_kept_get_an_open_pause(database
                     ).bindparams(when),
                     {"id": member_id, "user": f"u{member_id}", "status": status, "now": now},
                 )
-            await connection.run_sync(_upgrade_to, "0003_pauses_and_lag")
+            await connection.run_sync(_upgrade_to, "0004_pauses_and_lag")
             rows = (
                 await connection.execute(
                     text("SELECT member_id, ended_at FROM member_pause ORDER BY id")

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
 
+from bot.core import audit
 from bot.core.commands.base import Command, Context, Handler
 from bot.core.errors import UserError
 from bot.core.messages import Action, Attachment, Message
@@ -67,6 +68,7 @@ class Router:
             return
         if command.moderator and not caller.is_moderator:
             self._done(caller, f"/{command.group} {command.name}", "refused", 0.0)
+            await self._audit_refusal(caller, f"/{group} {command.name}", args)
             await reply.send(
                 Message(body=f"`/{group} {name}` is for moderators only.", private=True)
             )
@@ -140,6 +142,21 @@ class Router:
                 "seconds": round(seconds, 4),
             },
         )
+
+    async def _audit_refusal(self, caller: Caller, command: str, args: str) -> None:
+        """Moderator commands tried by others are on record too."""
+        try:
+            async with self.services.db() as session, session.begin():
+                audit.record(
+                    session,
+                    self.services.clock,
+                    audit.actor_of(caller),
+                    command[:64],
+                    args=args[:200],
+                    outcome="refused: not a moderator",
+                )
+        except Exception:
+            log.exception("could not write the audit entry for %s by %s", command, caller.user_id)
 
     def _unknown(self, group: str, name: str) -> Message:
         groups = {c.group for c in self.commands}

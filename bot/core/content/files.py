@@ -25,8 +25,8 @@ class FileProblem(Exception):
         self.message = message
 
 
-def read_text(file: Path, root: Path) -> str:
-    """The file's text; FileProblem if it is not a readable UTF-8 file inside `root`."""
+def read_bytes(file: Path, root: Path) -> bytes:
+    """The file's bytes; FileProblem if it is not a regular file inside `root`."""
     real = _inside(file, root)
     try:
         # Non-blocking, so a FIFO that slipped in after the check above cannot hang the open.
@@ -41,6 +41,11 @@ def read_text(file: Path, root: Path) -> str:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise FileProblem(0, f"is larger than {MAX_FILE_BYTES:,} bytes; content files are short")
+    return data
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text without a byte order mark; FileProblem with the line of the first bad byte."""
     if data.startswith(BOM):
         raise FileProblem(1, "starts with a byte order mark (BOM); save it as UTF-8 without a BOM")
     try:

@@ -16,9 +16,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.clock import OffsetClock
-from bot.core.commands import Router
-from bot.core.messages import Action, Form, Message, MessageRef
+from bot.core.commands import Kind, Router
+from bot.core.errors import UserError
+from bot.core.messages import Action, Attachment, Form, Message, MessageRef
 from bot.core.ports import Caller
+from bot.core.publishing.upload import from_path, pack
 from bot.core.text import shown
 from bot.platforms.console.messenger import ConsoleMessenger
 from bot.platforms.console.render import pickable, render, render_extras
@@ -200,7 +202,7 @@ class ConsoleAdapter:
         elif line.split()[0] == "/wait":
             await self._wait(line.partition(" ")[2])
         elif line.startswith("/"):
-            await self.router.text(self.caller, line, self.replier)
+            await self._command(line)
         elif self.replier.conversation_open:
             # Right after an answer, a plain line is a follow-up in the same conversation.
             await self.router.command(self.caller, "mentor", "ask", line, self.replier)
@@ -210,6 +212,26 @@ class ConsoleAdapter:
                 "/mentor ask. Type the number of an option to pick it."
             )
         return True
+
+    async def _command(self, line: str) -> None:
+        """A command line; for a command that takes a file, the first word is a local path."""
+        head, _, rest = line.partition(" ")
+        name, _, args = rest.strip().partition(" ")
+        group = head.removeprefix("/")
+        command = self.router.find(group, name.lower())
+        takes_file = command is not None and any(p.kind == Kind.ATTACHMENT for p in command.params)
+        if not takes_file or not args.strip():
+            await self.router.text(self.caller, line, self.replier)
+            return
+        where, _, rest_args = args.strip().partition(" ")
+        attachment = local_attachment(where)
+        await self.router.command(
+            self.caller, group, name, rest_args.strip(), self.replier, (attachment,)
+        )
+
+    async def announce(self, channel: str, message: Message) -> None:
+        """New lessons, as they would be posted in the community's channel."""
+        self.replier.write(f"[#{channel}]\n{render(message)}")
 
     async def _choose(self, number: int) -> None:
         choices = self.replier.choices
@@ -256,6 +278,30 @@ def _read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
 
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()
     return queue
+
+
+def local_attachment(where: str) -> Attachment:
+    """A file or folder on this machine, sent as a chat attachment would be (a folder as .zip)."""
+    path = Path(where).expanduser()
+    if path.is_dir():
+
+        async def read_folder() -> bytes:
+            upload = await asyncio.to_thread(from_path, path)
+            if upload.problems:
+                lines = "\n".join(f"• {problem}" for problem in upload.problems)
+                raise UserError(f"{path} cannot be published as it is:\n{lines}")
+            return pack(upload.files)
+
+        return Attachment(f"{path.name}.zip", 0, "application/zip", read_folder)
+    exists = path.is_file()
+    size = path.stat().st_size if exists else 0
+
+    async def read_file() -> bytes:
+        if not exists:
+            raise UserError(f"There is no file {path}; give the path of a file or folder.")
+        return await asyncio.to_thread(path.read_bytes)
+
+    return Attachment(path.name, size, "application/octet-stream", read_file)
 
 
 def _local_name() -> str:

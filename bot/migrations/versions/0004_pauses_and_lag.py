@@ -1,7 +1,7 @@
 """pauses kept for streaks; each delivery's scheduled time, for the delivery lag
 
-Revision ID: 0003_pauses_and_lag
-Revises: 0002_delivery
+Revision ID: 0004_pauses_and_lag
+Revises: 0003_publishing
 Create Date: 2026-12-01 10:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_pauses_and_lag"
-down_revision: str | None = "0002_delivery"
+revision: str = "0004_pauses_and_lag"
+down_revision: str | None = "0003_publishing"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
