@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -143,6 +145,24 @@ async def services(
         clock=clock,
     )
     await engine.dispose()
+
+
+def run_mentorbot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`mentorbot ARGS` as a user runs it, without the developer's tokens or keys; `env` adds
+    to the environment (an empty value counts as unset)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 class Replies:

@@ -16,20 +16,7 @@ from bot.core.content import load_content
 from bot.mentor.fake_anthropic import FakeAnthropic
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
 from tests.conftest import leaning_answers, typed
-
-
-def _mentorbot(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None):
-    full_env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=60,
-    )
+from tests.conftest import run_mentorbot as _mentorbot
 
 
 def test_content_validate_passes_on_shipped_content():

@@ -5,29 +5,19 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.logs import JsonFormatter
-from bot.settings import ACTIVATING_VARIABLES
+from tests.conftest import run_mentorbot
 
 QUESTION = "how do zebra-embeddings-4471 work"
 
 
 def _run(tmp_path: Path, script: str, **extra: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
-    env.update(MENTORBOT_DATA_DIR=str(tmp_path), **extra)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "run", "--platform", "console"],
-        input=script,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path), **extra}
+    return run_mentorbot("run", "--platform", "console", stdin=script, env=env, cwd=tmp_path)
 
 
 def test_json_lines_carry_the_ids_and_never_the_question(tmp_path: Path):

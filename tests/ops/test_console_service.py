@@ -16,6 +16,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.settings import ACTIVATING_VARIABLES
+from tests.conftest import run_mentorbot
 
 LISTENING = re.compile(rb"ops server listening on http://127\.0\.0\.1:(\d+)")
 
@@ -48,18 +49,10 @@ def _read_until(stream, pattern: re.Pattern[bytes], timeout: float = 60) -> re.M
 
 
 def _mentorbot_health(tmp_path: Path, port: int | None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
-    env.pop("MENTORBOT_OPS_PORT", None)
+    ops = {"MENTORBOT_OPS_PORT": "", "MENTORBOT_OPS_HOST": ""}
     if port is not None:
-        env.update(MENTORBOT_OPS_PORT=str(port), MENTORBOT_OPS_HOST="0.0.0.0")
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "health"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=60,
-    )
+        ops = {"MENTORBOT_OPS_PORT": str(port), "MENTORBOT_OPS_HOST": "0.0.0.0"}
+    return run_mentorbot("health", env=ops, cwd=tmp_path)
 
 
 def _type(proc: subprocess.Popen, line: str) -> None:
