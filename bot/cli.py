@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -29,10 +28,27 @@ def _parser() -> argparse.ArgumentParser:
         help="only send due lessons, through the platforms' REST APIs (PostgreSQL only)",
     )
 
+    commands.add_parser(
+        "health",
+        help="ask the running bot's ops server for /healthz: exit 0 when healthy (for Docker's "
+        "HEALTHCHECK)",
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply every pending migration")
     db_commands.add_parser("status", help="show the database's and the code's schema revision")
+
+    stats = commands.add_parser(
+        "stats", help="print the community stats, or export their tables as CSV files"
+    )
+    stats.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DIR",
+        help="write members, enrollments, completions, deliveries, questions (no text), "
+        "pauses and quiz attempts to DIR as CSV files",
+    )
 
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(
@@ -150,8 +166,10 @@ def _main(argv: list[str] | None) -> int:
         reason = mask_credentials(str(error))
         print(f"mentorbot: the settings could not be read: {reason}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
     from bot.checks import StartupProblem
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
     try:
         return _command(args, settings)
@@ -172,35 +190,17 @@ def _command(args: argparse.Namespace, settings) -> int:
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "health":
+        return _health(settings)
+    if args.command == "stats":
+        from bot.stats_cli import stats
+
+        return stats(settings, args.csv)
     if args.command == "bench":
         return _bench(args)
     if args.command == "worker":
         return _run(settings, None, worker=True)
     return _run(settings, args.platform)
-
-
-def configure_logging(level: str) -> None:
-    from bot.redact import MaskCredentials
-
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(MaskCredentials())
-    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # The HTTP stack logs every request's URL (proxy credentials in ANTHROPIC_BASE_URL); at
-    # DEBUG the SDK logs whole request bodies and aiosqlite every statement with its values:
-    # members' questions and names, which forget-me cannot take back. Only warnings are kept.
-    for name in ("httpx", "httpcore", "anthropic", "aiosqlite"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # Slack's SDK and Bolt log whole requests and answers at DEBUG (messages, profiles); their
-    # connection news at INFO is worth keeping.
-    quietest = max(logging.getLogger().getEffectiveLevel(), logging.INFO)
-    for name in ("slack_sdk", "slack_bolt"):
-        logging.getLogger(name).setLevel(quietest)
 
 
 def _content(settings, args) -> int:
@@ -242,7 +242,7 @@ def _validate(directory: Path) -> int:
 
 def _eval_retrieval(directory: Path, questions: Path | None) -> int:
     from bot.core.content import ContentError, load_content
-    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_cases
+    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_eval
 
     try:
         content = load_content(directory)
@@ -250,7 +250,7 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
         print(f"the content in {directory} has problems; run `mentorbot content validate`")
         print(f"{len(error.problems)} problem(s), the first: {error.problems[0]}")
         return 2
-    print(describe(evaluate(content, load_cases(questions or QUESTIONS_FILE))))
+    print(describe(evaluate(content, load_eval(questions or QUESTIONS_FILE))))
     return 0
 
 
@@ -273,6 +273,32 @@ async def _db(settings, action: str) -> int:
         return 0
     finally:
         await engine.dispose()
+
+
+def _health(settings) -> int:
+    """GET /healthz from the ops server on this machine; prints its answer."""
+    import urllib.error
+    import urllib.request
+
+    if settings.ops_port is None:
+        print("mentorbot health: MENTORBOT_OPS_PORT is not set, so there is no ops server to ask.")
+        return 2
+    # A server listening on every address is reached here on the loopback one.
+    host = "127.0.0.1" if settings.ops_host in ("0.0.0.0", "::", "") else settings.ops_host
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.ops_port}/healthz"
+    # Straight to the server: a proxy set for the bot's own requests must not answer for it.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5) as response:
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode())
+        return 1
+    except OSError as error:
+        reason = getattr(error, "reason", error)
+        print(f"mentorbot health: nothing answers at {url} ({reason})")
+        return 1
 
 
 def _bench(args) -> int:

@@ -161,6 +161,10 @@ def progress_bar(done: int, total: int, width: int = 20) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
 def progress_message(
     report: Progress,
     status: MemberStatus,
@@ -168,20 +172,20 @@ def progress_message(
     schedule: str,
     when: Moment | None,
 ) -> Message:
-    bar = progress_bar(report.done, report.total)
     deliveries = STATUS_TEXT.get(status, status)
     if status == MemberStatus.UNREACHABLE and reason:
         deliveries += f" ({reason})"
-    lines = [f"`{bar}` {report.done}/{report.total} done"]
+    lines = [f"`{progress_bar(report.done, report.total)}` {report.done}/{report.total} done"]
     if report.current is not None:
         lines.append(f"Up next: day {report.current.day}, {report.current.title}")
     else:
         lines.append("You have finished this path. `/mentor paths` to choose another.")
-    if report.project_links:
-        lines.append("Projects handed in:")
+    if report.projects:
+        lines.append(f"Projects handed in: {report.projects_done} of {report.projects}")
         lines.extend(f"• {title}: {link}" for title, link in report.project_links)
     fields = [
-        Field("Streak", f"{report.streak} day{'s' if report.streak != 1 else ''}"),
+        Field("Streak", _days(report.streak)),
+        Field("Best streak", _days(report.best_streak)),
         Field("Deliveries", deliveries, inline=False),
         Field("Schedule", schedule, inline=False),
     ]
@@ -191,6 +195,7 @@ def progress_message(
         title=f"Your progress on the {report.path.title} path",
         body="\n".join(lines),
         fields=tuple(fields),
+        footer="Days off your schedule and paused days never break a streak.",
     )
 
 
@@ -223,7 +228,7 @@ def home_message(
     fields = [Field("Next lesson", moment_token(when) if when else "nothing scheduled")]
     if schedule:
         fields.append(Field("Schedule", schedule))
-    fields.append(Field("Streak", f"{report.streak} day{'s' if report.streak != 1 else ''}"))
+    fields.append(Field("Streak", _days(report.streak)))
     paused = status == MemberStatus.PAUSED
     return Message(
         title=f"Your {report.path.title} path",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.core.actions import Act
 from bot.core.clock import Clock
@@ -20,8 +21,9 @@ from bot.core.enrollment import active_enrollment, current_item
 from bot.core.errors import UserError
 from bot.core.members import Caller, find_member, get_or_create_member
 from bot.core.messages import Choice, Message, MessageRef
+from bot.core.metrics import NoMetrics
 from bot.core.models import Question
-from bot.core.ports import Replier
+from bot.core.ports import Metrics, Replier
 from bot.core.services import ContentStore
 from bot.core.text import storable
 from bot.mentor.limits import (
@@ -35,7 +37,7 @@ from bot.mentor.limits import (
     zone,
 )
 from bot.mentor.llm import ANSWER_MAX_TOKENS, AnswerFailed, AnswerStream, Usage
-from bot.mentor.offline import OfflineAnswers
+from bot.mentor.offline import NOTHING_FITS_FOOTER, OfflineAnswers
 from bot.mentor.prompt import Prompt, Turn, build_prompt, cited_numbers, read_reply, strip_citations
 from bot.mentor.report import report
 from bot.mentor.retrieval import LessonIndex, Passage, query_terms
@@ -79,6 +81,7 @@ class MentorService:
         limits: Limits | None = None,
         pacing: Pacing | None = None,
         default_timezone: str = "UTC",
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.content = content
@@ -87,6 +90,7 @@ class MentorService:
         self.limits = limits or Limits()
         self.pacing = pacing or Pacing()
         self.default_timezone = default_timezone
+        self.metrics = metrics or NoMetrics()
         self._indexed: ContentSet | None = None
         self._index: LessonIndex | None = None
         self.index()
@@ -111,13 +115,13 @@ class MentorService:
             member = await get_or_create_member(session, caller, self.clock, self.default_timezone)
             enrollment = await active_enrollment(session, member)
             history = await _history(session, member.id, conversation, now)
+            previous = await _previous_question(session, member.id, conversation, now)
             member_id, zone_name = member.id, member.timezone
         member_zone = zone(zone_name)
         path = content.path(enrollment.path_id) if enrollment else None
         current = current_item(content, enrollment) if enrollment else None
         # A follow-up such as "and for images?" means little alone: search with the last question.
-        query = f"{question} {history[-1].question}" if history else question
-        passages = self.index().search(query)
+        passages = self.index().search(question, previous=previous)
         paths = list(content.paths.values())
         prompt = build_prompt(question, passages, history, path, current, paths)
         row = Question(
@@ -136,12 +140,19 @@ class MentorService:
             if row.id is None:
                 limited = refusal(self.limits, today, member_zone, zone_name, now)
                 answers = OfflineAnswers(lead=limited, tail=None)
+        if answers.model is None:
+            # The member reads the quotes themselves: only the sentences that answer, from
+            # lessons relevant enough, and none at all when nothing fits.
+            passages = self.index().quotes(question, previous)
+            prompt = build_prompt(question, passages, history, path, current, paths)
 
         ref = await reply.send(Message(title=TITLE, body=""))
         try:
             raw, usage = await self._stream(answers, prompt, reply, ref)
         except AnswerFailed as failure:
             log.warning("question from member %s not answered (%s)", member_id, failure.reason)
+            if answers.model is not None:
+                self.metrics.llm_error(failure.reason)
             if row.id is not None:
                 async with self.db() as session, session.begin():
                     await release(session, row.id)
@@ -156,6 +167,15 @@ class MentorService:
         row.topic = reading.topic or (_topic_of(question) if unsure else None)
         await self._keep(row, usage, counted=not offline)
         _log_answer(row)
+        if answers.model is not None:
+            for kind in ("input", "output", "cache_read", "cache_write"):
+                self.metrics.llm_tokens(kind, getattr(usage, f"{kind}_tokens"))
+        if offline and not passages:
+            # Nothing to rate and nothing quoted: say so, and let a reply try other words.
+            await reply.edit(
+                ref, Message(title=TITLE, body=answer, footer=NOTHING_FITS_FOOTER, follow_up=True)
+            )
+            return
         left = max(self.limits.daily_quota - asked, 0)
         footer = (
             "Quoted from your lessons"
@@ -252,23 +272,38 @@ def conversation_of(caller: Caller) -> str:
     return caller.conversation_id or f"{caller.platform}:{caller.workspace_id}:{caller.user_id}"
 
 
-async def _history(
-    session: AsyncSession, member_id: int, conversation: str, now: datetime
-) -> list[Turn]:
-    """This member's recent exchanges in this conversation: never another member's."""
-    rows = await session.exec(
+def _recent(member_id: int, conversation: str, now: datetime) -> SelectOfScalar[Question]:
+    """This member's exchanges in this conversation within the memory window, newest first:
+    never another member's."""
+    return (
         select(Question)
         .where(
             Question.member_id == member_id,
             Question.conversation_id == conversation,
-            Question.model.is_not(None),
             Question.created_at >= now - MEMORY_WINDOW,
         )
         .order_by(Question.created_at.desc(), Question.id.desc())
-        .limit(MEMORY_TURNS)
+    )
+
+
+async def _history(
+    session: AsyncSession, member_id: int, conversation: str, now: datetime
+) -> list[Turn]:
+    """The recent exchanges Claude answered, oldest first, for the prompt."""
+    rows = await session.exec(
+        _recent(member_id, conversation, now).where(Question.model.is_not(None)).limit(MEMORY_TURNS)
     )
     turns = [Turn(r.question, strip_citations(r.answer)) for r in rows.all()]
     return [t for t in reversed(turns) if t.answer]
+
+
+async def _previous_question(
+    session: AsyncSession, member_id: int, conversation: str, now: datetime
+) -> str:
+    """The last question of the conversation, however it was answered: a follow-up is searched
+    with it."""
+    last = (await session.exec(_recent(member_id, conversation, now).limit(1))).first()
+    return last.question if last else ""
 
 
 def _sources(answer: str, prompt: Prompt, content: ContentSet) -> list[Source]:
@@ -313,7 +348,9 @@ def _log_answer(row: Question) -> None:
         row.output_tokens,
         row.cache_read_tokens,
         row.cache_write_tokens,
+        # The topic can be the question's first words, so it stays out of the log.
         ", unsure" if row.unsure else "",
+        extra={"member": row.member_id, "answer": row.id},
     )
 
 

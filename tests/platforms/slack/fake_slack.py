@@ -66,6 +66,8 @@ class FakeSlack:
     responses: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    # Files the bot uploaded: file id -> (name, bytes); shared once completed.
+    uploads: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     # method -> Retry-After seconds of each 429 still to answer
     limited: dict[str, list[int]] = field(default_factory=dict)
     # user id -> the error chat.postMessage answers for their DM
@@ -85,6 +87,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{id}", self._respond)
         app.router.add_get("/files/{id}", self._file)
+        app.router.add_post("/upload/{id}", self._upload)
         app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -223,6 +226,15 @@ class FakeSlack:
     def _views_publish(self, args: dict[str, Any]) -> web.Response:
         return _ok(view={"id": f"V{next(self._ids)}", **args["view"]})
 
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> web.Response:
+        file_id = f"F{next(self._ids)}"
+        self.uploads[file_id] = (args["filename"], b"")
+        return _ok(upload_url=f"{self.root}/upload/{file_id}", file_id=file_id)
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> web.Response:
+        files = json.loads(args["files"]) if isinstance(args["files"], str) else args["files"]
+        return _ok(files=[{"id": f["id"], "title": f.get("title")} for f in files])
+
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
@@ -235,6 +247,13 @@ class FakeSlack:
         self.responses[name].append(await request.json())
         self.changed.set()
         return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["id"]
+        name, _ = self.uploads[file_id]
+        self.uploads[file_id] = (name, await request.read())
+        self.changed.set()
+        return web.Response(text="OK - 200")
 
     async def _file(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":

@@ -122,8 +122,21 @@ async def test_moderator_commands_refuse_members_and_admit_listed_ids_and_owners
     refused = await slack.reply(ADA, "stats", command="/mentor-admin")
     assert "for moderators only" in refused["text"] + text_of(refused["blocks"])
     for moderator in (MOD, OWNER):
-        answer = await slack.reply(moderator, "stats", command="/mentor-admin")
-        assert answer["text"] == "Community stats"
+        answer = await slack.reply(moderator, "questions", command="/mentor-admin")
+        assert "for moderators only" not in answer["text"] + text_of(answer["blocks"])
+
+
+async def test_stats_with_their_chart_arrive_in_the_dm(slack: Slack):
+    """A private answer cannot carry a file: the stats and their chart go to the moderator's
+    DM, and the channel is told where."""
+    note = await slack.reply(MOD, "stats", command="/mentor-admin")
+    assert "our DM" in note["text"] + text_of(note["blocks"])
+    (stats,) = dm_posts(slack.fake, MOD)
+    assert stats["text"] == "Community stats"
+    (chart,) = await slack.fake.wait_for(lambda: slack.fake.called("files.completeUploadExternal"))
+    assert chart.args["channel_id"] == slack.fake.dm(MOD)
+    ((name, data),) = slack.fake.uploads.values()
+    assert name.endswith(".png") and data.startswith(b"\x89PNG")
 
 
 async def test_the_home_tab_is_published_on_opening_and_after_a_change(slack: Slack):
