@@ -9,7 +9,7 @@ from bot.core.markup import moment_token
 from bot.core.members import Caller, find_member
 from bot.core.schedule import next_delivery
 from bot.core.services import Services
-from tests.core.delivery.conftest import Replies
+from tests.conftest import Replies
 
 ADA = Caller("slack", "T1", "U1", "Ada")
 

@@ -22,8 +22,7 @@ from bot.core.models import Delivery, DeliveryStatus, Member, MemberStatus
 from bot.core.ports import Outcome, Recipient
 from bot.platforms.slack import limits
 from bot.platforms.slack.messenger import SlackMessenger
-from tests.conftest import START
-from tests.core.delivery.conftest import Replies
+from tests.conftest import START, Replies
 from tests.core.delivery.test_resend import LEASE
 from tests.platforms.slack.conftest import ADA, slack_settings
 from tests.platforms.slack.fake_slack import TEAM, FakeSlack
