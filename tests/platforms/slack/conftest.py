@@ -20,8 +20,7 @@ from bot.core.clock import FixedClock
 from bot.core.commands import Handler, Router, build_actions, build_commands
 from bot.platforms.slack.adapter import SlackAdapter
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
-from tests.conftest import START
-from tests.platforms.slack.fake_slack import (
+from bot.testing.fake_slack import (
     BOT_TOKEN,
     SIGNING_SECRET,
     TEAM,
@@ -32,6 +31,7 @@ from tests.platforms.slack.fake_slack import (
     signed,
     user,
 )
+from tests.conftest import START
 
 ADA, BOB, MOD, OWNER = "UADA", "UBOB", "UMOD", "UOWNER"
 FORM = "application/x-www-form-urlencoded"

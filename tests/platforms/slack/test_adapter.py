@@ -20,16 +20,7 @@ from sqlmodel import select
 from bot.core.db import create_engine, session_factory
 from bot.core.models import Member
 from bot.settings import ACTIVATING_VARIABLES
-from tests.platforms.slack.conftest import (
-    ADA,
-    EPHEMERAL,
-    FORM,
-    MOD,
-    buttons,
-    free_port,
-    text_of,
-)
-from tests.platforms.slack.fake_slack import (
+from bot.testing.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -40,6 +31,15 @@ from tests.platforms.slack.fake_slack import (
     event_body,
     interaction_body,
     signed,
+)
+from tests.platforms.slack.conftest import (
+    ADA,
+    EPHEMERAL,
+    FORM,
+    MOD,
+    buttons,
+    free_port,
+    text_of,
 )
 
 

@@ -13,9 +13,10 @@ from bot.core.commands import Context, Kind
 from bot.core.commands.router import OOPS
 from bot.core.messages import Message
 from bot.core.models import Member
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
 from bot.platforms.slack.handlers import AckFirst
 from bot.settings import DEFAULT_CONTENT_DIR
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
+from bot.testing.fake_slack import TEAM, FakeSlack, interaction_body
 from tests.platforms.slack.conftest import (
     ADA,
     BOB,
@@ -26,7 +27,6 @@ from tests.platforms.slack.conftest import (
     running_slack,
     text_of,
 )
-from tests.platforms.slack.fake_slack import TEAM, FakeSlack, interaction_body
 
 # What each command needs after it to do its work; the rest run bare.
 SAMPLE_ARGS = {"join": "ai-engineer", "ask": "what are embeddings?", "schedule": "07:30 UTC"}

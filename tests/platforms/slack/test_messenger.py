@@ -22,10 +22,10 @@ from bot.core.models import Delivery, DeliveryStatus, Member, MemberStatus
 from bot.core.ports import Outcome, Recipient
 from bot.platforms.slack import limits
 from bot.platforms.slack.messenger import SlackMessenger
+from bot.testing.fake_slack import TEAM, FakeSlack
 from tests.conftest import START, Replies
 from tests.core.delivery.test_resend import LEASE
 from tests.platforms.slack.conftest import ADA, slack_settings
-from tests.platforms.slack.fake_slack import TEAM, FakeSlack
 
 DUE = datetime(2026, 3, 3, 9, tzinfo=UTC)
 CALLER = Caller("slack", TEAM, ADA, "Ada", timezone="UTC")

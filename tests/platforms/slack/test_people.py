@@ -8,8 +8,8 @@ import pytest
 
 from bot.platforms.slack.people import People
 from bot.platforms.slack.web import SlackWeb
+from bot.testing.fake_slack import BOT_TOKEN, TEAM, FakeSlack, user
 from tests.platforms.slack.conftest import ADA, MOD, OWNER
-from tests.platforms.slack.fake_slack import BOT_TOKEN, TEAM, FakeSlack, user
 
 
 @pytest.fixture

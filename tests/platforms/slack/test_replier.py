@@ -9,8 +9,8 @@ import pytest
 from bot.core.messages import Form, Message, TextInput
 from bot.platforms.slack.replier import EPHEMERAL, SlackReplier, Where
 from bot.platforms.slack.web import SlackWeb
+from bot.testing.fake_slack import BOT_TOKEN, FakeSlack
 from tests.platforms.slack.conftest import ADA, text_of
-from tests.platforms.slack.fake_slack import BOT_TOKEN, FakeSlack
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
-from slack_sdk.signature import SignatureVerifier
 
 BOT_TOKEN = "xoxb-test-token"
 APP_TOKEN = "xapp-test-token"
@@ -285,10 +284,7 @@ def signed(body: str, secret: str = SIGNING_SECRET, timestamp: int | None = None
     """The headers Slack sends with a request: a v0 HMAC-SHA256 of timestamp and body."""
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256)
-    signature = "v0=" + digest.hexdigest()
-    # The signature is worked out here by hand, and checked against slack-sdk's own signer.
-    assert signature == SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
-    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
+    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": "v0=" + digest.hexdigest()}
 
 
 def command_fields(
