@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import importlib
 import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.core.clock import Clock, OffsetClock
+from bot import platforms
+from bot.core.clock import Clock, OffsetClock, SystemClock
 from bot.core.commands import Router, build_actions, build_commands
-from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.delivery.dispatcher import Dispatcher, pass_time
+from bot.core.metrics import NoMetrics
+from bot.core.ports import Adapter, Messenger, Metrics
 from bot.core.process_lock import AlreadyRunning, lock_sqlite
+from bot.core.publishing.announce import Announcements
+from bot.core.publishing.sync import content_watcher, open_content, read_checked
 from bot.core.services import ContentStore, Services
+from bot.runtime import DeliveryScheduler, Service, serve
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -25,8 +34,6 @@ if TYPE_CHECKING:
     from bot.platforms.console import ConsoleAdapter
 
 log = logging.getLogger(__name__)
-
-CONSOLE, DISCORD, SLACK = "console", "discord", "slack"
 
 
 @dataclass
@@ -36,6 +43,7 @@ class App:
     router: Router
     dispatcher: Dispatcher
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=NoMetrics)
 
     async def close(self) -> None:
         for close in self.closers:
@@ -44,26 +52,62 @@ class App:
 
 
 async def build_app(settings: Settings, clock: Clock) -> App:
-    """Load and check the content, migrate the database, and wire the services."""
-    content = load_content(settings.content_dir)
+    """Check the content directory, migrate the database, pick the content revision to use
+    (importing the directory when it changed), and wire the services."""
+    # Reading files is blocking I/O (and a FIFO could hang): off the event loop.
+    files = await asyncio.to_thread(read_checked, settings.content_dir)
     engine = create_engine(settings.resolved_database_url)
     try:
         await upgrade(engine)
+        db = session_factory(engine)
+        content, version = await open_content(db, files, clock)
     except Exception:
         await engine.dispose()
         raise
+    metrics = build_metrics(settings)
     services = Services(
-        db=session_factory(engine),
-        content=ContentStore(content, settings.content_dir),
+        db=db,
+        content=ContentStore(content, settings.content_dir, version),
         clock=clock,
         default_timezone=settings.default_timezone,
+        metrics=metrics,
     )
     mentor = build_mentor(settings, services)
     services.mentor = mentor
-    dispatcher = Dispatcher(engine, services.content, clock, pacing_limit=settings.pacing_limit)
-    app = App(engine, services, Router(services, build_commands(), build_actions()), dispatcher)
+    dispatcher = Dispatcher(
+        engine, services.content, clock, pacing_limit=settings.pacing_limit, metrics=metrics
+    )
+    router = Router(services, build_commands(), build_actions())
+    app = App(engine, services, router, dispatcher, metrics=metrics)
     app.closers.append(mentor.aclose)
     return app
+
+
+def build_metrics(settings: Settings) -> Metrics:
+    """Prometheus metrics when the ops server will serve them; otherwise none are kept."""
+    if settings.ops_port is None:
+        return NoMetrics()
+    from bot.ops import PrometheusMetrics
+
+    return PrometheusMetrics()
+
+
+async def start_ops(
+    settings: Settings, app: App, scheduler: DeliveryScheduler, adapters: list[Adapter]
+) -> Service:
+    """The ops server, already listening, as a side service for the runtime. Raises
+    OpsUnavailable when its port cannot be used."""
+    from bot.ops import HealthSources, OpsServer, PrometheusMetrics
+
+    assert isinstance(app.metrics, PrometheusMetrics), "build_app keeps metrics for the server"
+    server = OpsServer(
+        settings.ops_host,
+        settings.ops_port or 0,
+        HealthSources(app.engine, scheduler, adapters),
+        app.metrics,
+    )
+    await server.start()
+    return server.serve
 
 
 def build_mentor(settings: Settings, services: Services) -> MentorService:
@@ -93,63 +137,48 @@ def build_mentor(settings: Settings, services: Services) -> MentorService:
         limits=Limits(settings.ask_daily_quota, settings.ask_daily_token_budget),
         pacing=Pacing(settings.ask_edit_interval),
         default_timezone=settings.default_timezone,
+        metrics=services.metrics,
     )
 
 
 def console_adapter(
-    app: App, clock: OffsetClock, stdin: TextIO, stdout: TextIO, *, interactive: bool = False
+    app: App,
+    clock: OffsetClock,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    interactive: bool = False,
+    files_dir: Path | None = None,
 ) -> ConsoleAdapter:
-    """The console with its DMs: they print in line, and `/wait` sends what falls due."""
-    from bot.platforms.console import ConsoleAdapter, ConsoleMessenger
+    """The console with its DMs: they print in line, and `/wait` sends what falls due. Files
+    it is sent (the stats chart) are saved in `files_dir`, the working directory by default."""
+    from bot.platforms.console import ConsoleAdapter
 
     async def wait(delta: timedelta) -> None:
         await pass_time(app.dispatcher, clock, delta)
 
     adapter = ConsoleAdapter(
-        app.router, clock, stdin, stdout, pass_time=wait, interactive=interactive
+        app.router,
+        clock,
+        stdin,
+        stdout,
+        pass_time=wait,
+        interactive=interactive,
+        files_dir=files_dir,
     )
-    app.dispatcher.add_messenger(CONSOLE, ConsoleMessenger(adapter.replier.write, clock))
+    app.dispatcher.add_messenger(adapter.messenger)
     return adapter
 
 
-def start_scheduler(app: App, settings: Settings):
-    """APScheduler runs the delivery tick in this event loop: once at start (the catch-up after
-    downtime), then every MENTORBOT_DELIVERY_TICK_SECONDS."""
-    from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
-    scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(app.dispatcher.tick_logged, id="delivery-catch-up")
-    scheduler.add_job(
-        app.dispatcher.tick_logged,
-        "interval",
-        seconds=settings.delivery_tick_seconds,
-        id="delivery-tick",
-        max_instances=1,
-        coalesce=True,
-    )
-    scheduler.start()
-    return scheduler
+def create_adapter(name: str, app: App, settings: Settings) -> Adapter:
+    """A networked platform's adapter; its SDK is imported only now."""
+    module = importlib.import_module(f"bot.platforms.{name}")
+    return module.create_adapter(app, settings)
 
 
-def select_platforms(settings: Settings, requested: str | None) -> tuple[list[str], list[str]]:
-    """Which adapters to start, and the lines that explain the choice to the operator."""
-    if requested:
-        return [requested], []
-    chosen: list[str] = []
-    notes: list[str] = []
-    if settings.discord_token is not None:
-        chosen.append(DISCORD)
-    if settings.slack_configured:
-        chosen.append(SLACK)
-    elif settings.slack_bot_token is not None or settings.slack_app_token is not None:
-        missing = "SLACK_APP_TOKEN" if settings.slack_app_token is None else "SLACK_BOT_TOKEN"
-        notes.append(f"Slack needs both SLACK_BOT_TOKEN and SLACK_APP_TOKEN; {missing} is not set")
-    if not chosen:
-        notes.append(
-            "no DISCORD_TOKEN or SLACK_BOT_TOKEN/SLACK_APP_TOKEN set: starting the console"
-        )
-        chosen.append(CONSOLE)
-    return chosen, notes
+def create_messenger(name: str, settings: Settings) -> Messenger:
+    module = importlib.import_module(f"bot.platforms.{name}")
+    return module.create_messenger(settings)
 
 
 async def run(
@@ -158,37 +187,119 @@ async def run(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
 ) -> int:
-    platforms, notes = select_platforms(settings, requested)
+    """`mentorbot run`: the configured platforms (or the console), with daily delivery."""
+    names, notes = platforms.select(settings, requested)
     for note in notes:
         print(note, file=sys.stderr)
-    unavailable = [p for p in platforms if p != CONSOLE]
-    if unavailable:
-        print(
-            f"The {', '.join(unavailable)} adapter is not part of this version yet; "
-            "run with --platform console, or unset the platform's tokens.",
-            file=sys.stderr,
-        )
-        return 2
     try:
         lock = lock_sqlite(settings.resolved_database_url)
     except AlreadyRunning as error:
         print(f"mentorbot: {error}", file=sys.stderr)
         return 2
     try:
-        clock = OffsetClock()
+        clock = OffsetClock() if platforms.CONSOLE in names else SystemClock()
         app = await build_app(settings, clock)
         try:
-            stdin = stdin or sys.stdin
-            adapter = console_adapter(
-                app, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
+            adapters: list[Adapter] = []
+            for name in names:
+                if name == platforms.CONSOLE:
+                    stdin = stdin or sys.stdin
+                    if stdin.isatty():
+                        # Someone is typing: a log line per command would land in between.
+                        logging.getLogger("bot.core.commands.router").setLevel(logging.WARNING)
+                    adapters.append(
+                        console_adapter(
+                            app, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
+                        )
+                    )
+                else:
+                    adapters.append(create_adapter(name, app, settings))
+            announcements = Announcements.configured(
+                app.services, settings.announce_channel, adapters
             )
-            scheduler = start_scheduler(app, settings)
-            try:
-                return await adapter.run()
-            finally:
-                scheduler.shutdown(wait=False)
+            watcher = content_watcher(
+                app.services.content,
+                app.services.db,
+                settings.content_poll_seconds,
+                also=announcements.send if announcements else None,
+            )
+            # What start-up loaded (modules, content, the lesson index) lives as long as the
+            # process: frozen, the garbage collector stops rescanning it, and its full
+            # collections stop pausing the bot for tens of milliseconds mid-request.
+            gc.collect()
+            gc.freeze()
+            return await serve_app(settings, app, adapters=adapters, services=[watcher])
         finally:
             await app.close()
     finally:
         if lock is not None:
             lock.release()
+        log.info("mentorbot stopped")
+
+
+async def work(settings: Settings) -> int:
+    """`mentorbot worker`: only sends due deliveries, through the platforms' REST APIs."""
+    if settings.uses_sqlite:
+        print(
+            "mentorbot worker needs PostgreSQL: on SQLite the one `mentorbot run` sends every "
+            "delivery itself. Point DATABASE_URL at PostgreSQL to run workers beside it.",
+            file=sys.stderr,
+        )
+        return 2
+    names, notes = platforms.configured(settings)
+    for note in notes:
+        print(note, file=sys.stderr)
+    if not names:
+        print(
+            "mentorbot worker sends DMs through Discord or Slack: set DISCORD_TOKEN or "
+            "SLACK_BOT_TOKEN.",
+            file=sys.stderr,
+        )
+        return 2
+    app = await build_app(settings, SystemClock())
+    try:
+        messengers = [create_messenger(name, settings) for name in names]
+        # A messenger holding a connection pool is closed after the last tick.
+        app.closers.extend(m.aclose for m in messengers if hasattr(m, "aclose"))
+        log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
+        watcher = content_watcher(
+            app.services.content, app.services.db, settings.content_poll_seconds
+        )
+        return await serve_app(settings, app, messengers=messengers, services=[watcher])
+    finally:
+        await app.close()
+        log.info("mentorbot worker stopped")
+
+
+async def serve_app(
+    settings: Settings,
+    app: App,
+    adapters: list[Adapter] | None = None,
+    messengers: list[Messenger] | None = None,
+    services: list[Service] | None = None,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """The runtime with the delivery scheduler, the given side services and, when its port is
+    set, the ops server: `run` gives it adapters, `worker` messengers. Exit status 2 when the
+    ops port is taken."""
+    adapters = adapters or []
+    scheduler = DeliveryScheduler(app.dispatcher, settings.delivery_tick_seconds, app.metrics)
+    services = list(services or [])
+    if settings.ops_port is not None:
+        from bot.ops import OpsUnavailable
+
+        try:
+            services.append(await start_ops(settings, app, scheduler, adapters))
+        except OpsUnavailable as error:
+            print(f"mentorbot: {error}", file=sys.stderr)
+            return 2
+    await serve(
+        app.dispatcher,
+        settings.delivery_tick_seconds,
+        adapters,
+        messengers or [],
+        services,
+        stop,
+        scheduler=scheduler,
+    )
+    return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sys
 from pathlib import Path
 
@@ -23,10 +23,32 @@ def _parser() -> argparse.ArgumentParser:
         help="start only this platform instead of choosing from the settings",
     )
 
+    commands.add_parser(
+        "worker",
+        help="only send due lessons, through the platforms' REST APIs (PostgreSQL only)",
+    )
+
+    commands.add_parser(
+        "health",
+        help="ask the running bot's ops server for /healthz: exit 0 when healthy (for Docker's "
+        "HEALTHCHECK)",
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply every pending migration")
     db_commands.add_parser("status", help="show the database's and the code's schema revision")
+
+    stats = commands.add_parser(
+        "stats", help="print the community stats, or export their tables as CSV files"
+    )
+    stats.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DIR",
+        help="write members, enrollments, completions, deliveries, questions (no text), "
+        "pauses and quiz attempts to DIR as CSV files",
+    )
 
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(
@@ -36,6 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "directory", nargs="?", type=Path, help="defaults to MENTORBOT_CONTENT_DIR"
     )
+    publish = content_commands.add_parser(
+        "publish", help="check and publish a lesson, quiz.yaml, a path folder or a .zip"
+    )
+    publish.add_argument("source", type=Path, metavar="PATH")
+    publish.add_argument("--path", dest="path_id", help="the path a new lesson joins")
+    publish.add_argument("--check", action="store_true", help="only check; publish nothing")
+    export = content_commands.add_parser("export", help="write the live content to a folder")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    history = content_commands.add_parser("history", help="content revisions, newest first")
+    history.add_argument("--limit", type=_positive, default=50, metavar="N")
+    rollback = content_commands.add_parser(
+        "rollback", help="bring back revision N's content as a new revision"
+    )
+    rollback.add_argument("version", type=_positive, metavar="N")
 
     evaluate = commands.add_parser("eval", help="measure the mentor")
     eval_commands = evaluate.add_subparsers(dest="eval_command", required=True, metavar="ACTION")
@@ -61,6 +97,30 @@ def _parser() -> argparse.ArgumentParser:
     fanout.add_argument(
         "--batch", type=_batch, default=1000, help="members or rows per statement (1 to 5000)"
     )
+    commands_bench = bench_commands.add_parser(
+        "commands", help="command latency inside the bot, receipt to reply, for a mix of commands"
+    )
+    commands_bench.add_argument("--concurrency", type=_positive, default=50, metavar="N")
+    commands_bench.add_argument("--commands", type=_positive, default=5000, metavar="N")
+    commands_bench.add_argument(
+        "--rate",
+        type=float,
+        metavar="R",
+        help="open load: commands arrive at R a second (default: closed, all in flight)",
+    )
+    commands_bench.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database the bench may fill (default: a temporary SQLite file)",
+    )
+    slack = bench_commands.add_parser(
+        "slack", help="Slack acknowledgement latency under bursts of concurrent slash commands"
+    )
+    slack.add_argument("--requests", type=_positive, default=1000, metavar="N")
+    slack.add_argument("--concurrency", type=_positive, default=50, metavar="C")
+    slack.add_argument(
+        "--bare", action="store_true", help="measure slack-bolt alone, for comparison"
+    )
     return parser
 
 
@@ -80,32 +140,90 @@ def _positive(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`mentorbot content validate | head`): nothing more to say.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    from bot.settings import Settings
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+    from bot.settings import Settings, settings_problems
 
     try:
         settings = Settings()
-    except Exception as error:
-        print(f"mentorbot: the settings are not valid:\n{error}", file=sys.stderr)
+    except ValidationError as error:
+        for problem in settings_problems(error):
+            print(f"mentorbot: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    except Exception as error:
+        reason = mask_credentials(str(error))
+        print(f"mentorbot: the settings could not be read: {reason}", file=sys.stderr)
+        return 2
+    from bot.checks import StartupProblem
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
+
+    try:
+        return _command(args, settings)
+    except (StartupProblem, ExceptionGroup) as error:
+        # A platform refusing the bot at start fails inside the runtime's TaskGroup.
+        problems = _startup_problems(error, StartupProblem)
+        if not problems:
+            raise
+        for problem in problems:
+            print(f"mentorbot: {problem}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "content":
-        return _validate(args.directory or settings.content_dir)
+        return _content(settings, args)
     if args.command == "eval":
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "health":
+        return _health(settings)
+    if args.command == "stats":
+        from bot.stats_cli import stats
+
+        return stats(settings, args.csv)
     if args.command == "bench":
         return _bench(args)
+    if args.command == "worker":
+        return _run(settings, None, worker=True)
     return _run(settings, args.platform)
+
+
+def _content(settings, args) -> int:
+    if args.content_command == "validate":
+        return _validate(args.directory or settings.content_dir)
+    from bot import content_cli
+    from bot.core.content import ContentError
+
+    if args.content_command == "publish":
+        work = content_cli.publish_command(settings, args.source, args.path_id, args.check)
+    elif args.content_command == "export":
+        work = content_cli.export_command(settings, args.directory)
+    elif args.content_command == "history":
+        work = content_cli.history_command(settings, args.limit)
+    else:
+        work = content_cli.rollback_command(settings, args.version)
+    try:
+        return asyncio.run(work)
+    except ContentError as error:
+        print("mentorbot: the content directory has problems, so it could not be imported:")
+        for problem in error.problems:
+            print(f"  {problem}")
+        return 2
 
 
 def _validate(directory: Path) -> int:
@@ -124,7 +242,7 @@ def _validate(directory: Path) -> int:
 
 def _eval_retrieval(directory: Path, questions: Path | None) -> int:
     from bot.core.content import ContentError, load_content
-    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_cases
+    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_eval
 
     try:
         content = load_content(directory)
@@ -132,13 +250,20 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
         print(f"the content in {directory} has problems; run `mentorbot content validate`")
         print(f"{len(error.problems)} problem(s), the first: {error.problems[0]}")
         return 2
-    print(describe(evaluate(content, load_cases(questions or QUESTIONS_FILE))))
+    print(describe(evaluate(content, load_eval(questions or QUESTIONS_FILE))))
     return 0
 
 
 async def _db(settings, action: str) -> int:
-    from bot.core.db import create_engine, revisions, upgrade
+    from bot.checks import check_database, sqlite_missing
+    from bot.core.db import create_engine, newest_revision, revisions, upgrade
 
+    if action == "status" and (missing := sqlite_missing(settings)):
+        # Opening a SQLite file creates it; a status check must not leave one behind.
+        print(f"database revision: none (no database at {missing} yet); newest: ", end="")
+        print(f"{newest_revision()}\n`mentorbot db upgrade` or `mentorbot run` creates it.")
+        return 0
+    await check_database(settings)
     engine = create_engine(settings.resolved_database_url)
     try:
         if action == "upgrade":
@@ -150,14 +275,58 @@ async def _db(settings, action: str) -> int:
         await engine.dispose()
 
 
+def _health(settings) -> int:
+    """GET /healthz from the ops server on this machine; prints its answer."""
+    import urllib.error
+    import urllib.request
+
+    if settings.ops_port is None:
+        print("mentorbot health: MENTORBOT_OPS_PORT is not set, so there is no ops server to ask.")
+        return 2
+    # A server listening on every address is reached here on the loopback one.
+    host = "127.0.0.1" if settings.ops_host in ("0.0.0.0", "::", "") else settings.ops_host
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.ops_port}/healthz"
+    # Straight to the server: a proxy set for the bot's own requests must not answer for it.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5) as response:
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode())
+        return 1
+    except OSError as error:
+        reason = getattr(error, "reason", error)
+        print(f"mentorbot health: nothing answers at {url} ({reason})")
+        return 1
+
+
 def _bench(args) -> int:
+    if args.bench_command == "slack":
+        from bot.bench import slack
+
+        options = ["--requests", str(args.requests), "--concurrency", str(args.concurrency)]
+        return slack.main(options + (["--bare"] if args.bare else []))
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+
+    try:
+        database = args.database and _normalise_url(args.database)
+    except ValidationError as error:
+        reason = error.errors(include_input=False)[0]["msg"].removeprefix("Value error, ")
+        print(f"mentorbot bench: --database {mask_credentials(reason)}", file=sys.stderr)
+        return 2
+    if args.bench_command == "commands":
+        from bot.bench import commands
+
+        return commands.main(args.concurrency, database, args.commands, args.rate)
     from bot.bench import fanout
 
-    database = args.database and _normalise_url(args.database)
     try:
         return fanout.main(args.members, database, args.workers, args.batch)
     except ValueError as error:
-        print(f"mentorbot bench: {error}", file=sys.stderr)
+        print(f"mentorbot bench: {mask_credentials(str(error))}", file=sys.stderr)
         return 2
 
 
@@ -167,12 +336,43 @@ def _normalise_url(url: str) -> str:
     return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
 
 
-def _run(settings, platform: str | None) -> int:
-    from bot.app import run
-    from bot.core.content import ContentError
+def _startup_problems(error: BaseException, kind: type[Exception]) -> list[BaseException]:
+    """The start-up problems `error` consists of, or none if anything else is in it."""
+    if isinstance(error, kind):
+        return [error]
+    if isinstance(error, BaseExceptionGroup):
+        matched, rest = error.split(kind)
+        if matched is not None and rest is None:
+            return _leaves(matched)
+    return []
 
+
+def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
+    found: list[BaseException] = []
+    for error in group.exceptions:
+        found += _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
+    return found
+
+
+def _run(settings, platform: str | None, worker: bool = False) -> int:
+    from bot.app import run, work
+    from bot.checks import ready_to_run
+    from bot.core.content import ContentError
+    from bot.settings import DEFAULT_CONTENT_DIR
+
+    if settings.content_dir == DEFAULT_CONTENT_DIR and not DEFAULT_CONTENT_DIR.is_dir():
+        # An installed copy (pip install mentorbot) carries no content/ of its own.
+        print(
+            "mentorbot: MENTORBOT_CONTENT_DIR is not set and this installed copy has no "
+            f"content/ beside it ({DEFAULT_CONTENT_DIR}). Set MENTORBOT_CONTENT_DIR to your "
+            "content directory, for example a checkout's content/ folder.",
+            file=sys.stderr,
+        )
+        return 2
+
+    ready_to_run(settings)
     try:
-        return asyncio.run(run(settings, platform))
+        return asyncio.run(work(settings) if worker else run(settings, platform))
     except ContentError as error:
         print("mentorbot: the content has problems, so the bot did not start:", file=sys.stderr)
         for problem in error.problems:

@@ -1,4 +1,4 @@
-"""The composition root: platform selection, and APScheduler driving the delivery tick."""
+"""The composition root and the runtime: the delivery scheduler and the one stop path."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
-from bot.app import build_app, console_adapter, select_platforms, start_scheduler
+from bot.app import build_app, console_adapter
 from bot.core.clock import FixedClock, OffsetClock
+from bot.runtime import DeliveryScheduler, serve
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
 from tests.conftest import START
 
@@ -26,26 +27,26 @@ async def test_the_tick_runs_every_configured_interval(tmp_path: Path):
     """MENTORBOT_DELIVERY_TICK_SECONDS sets the interval of the one recurring job."""
     settings = settings_for(tmp_path, MENTORBOT_DELIVERY_TICK_SECONDS=45)
     app = await build_app(settings, FixedClock(START))
-    scheduler = start_scheduler(app, settings)
+    scheduler = DeliveryScheduler(app.dispatcher, settings.delivery_tick_seconds)
+    scheduler.start()
     try:
-        job = scheduler.get_job("delivery-tick")
+        job = scheduler._scheduler.get_job("delivery-tick")
         assert job.trigger.interval == timedelta(seconds=45)
-        assert job.func == app.dispatcher.tick_logged
     finally:
-        scheduler.shutdown(wait=False)
+        await scheduler.stop()
         await app.close()
 
 
 async def test_the_first_tick_at_start_sends_what_fell_due_while_down(tmp_path: Path):
     """A member due before the start gets the DM from the scheduler's first tick."""
     clock = OffsetClock(FixedClock(START))
-    settings = settings_for(tmp_path)
-    app = await build_app(settings, clock)
+    app = await build_app(settings_for(tmp_path), clock)
     out = io.StringIO()
     adapter = console_adapter(app, clock, io.StringIO(), out)
     await adapter.handle("/mentor join ai-engineer")
     clock.advance(timedelta(days=2))
-    scheduler = start_scheduler(app, settings)
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(app.dispatcher, 30, stop=stop))
     try:
         for _ in range(200):
             if "[DM ·" in out.getvalue():
@@ -54,35 +55,58 @@ async def test_the_first_tick_at_start_sends_what_fell_due_while_down(tmp_path: 
         assert out.getvalue().count("[DM ·") == 1
         assert "Day 1 · Lesson:" in out.getvalue()
     finally:
-        scheduler.shutdown(wait=False)
+        stop.set()
+        await running
         await app.close()
 
 
-def _settings(**values) -> Settings:
-    return Settings(_env_file=None, **values)
+async def test_the_console_quitting_stops_everything(tmp_path: Path):
+    """/quit ends the console, and with it the scheduler: serve returns."""
+    clock = OffsetClock(FixedClock(START))
+    app = await build_app(settings_for(tmp_path), clock)
+    adapter = console_adapter(app, clock, io.StringIO("/mentor help\n/quit\n"), io.StringIO())
+    try:
+        await asyncio.wait_for(serve(app.dispatcher, 30, [adapter]), timeout=30)
+    finally:
+        await app.close()
+    assert "/mentor start" in adapter.replier._out.getvalue()
 
 
-def test_no_tokens_starts_the_console(clean_env):
-    """Without tokens the console starts and the operator is told why."""
-    platforms, notes = select_platforms(_settings(), None)
-    assert platforms == ["console"]
-    assert any("no DISCORD_TOKEN" in n and "starting the console" in n for n in notes)
+async def test_a_worker_shaped_process_serves_its_health_on_postgres(
+    postgres_url: str, tmp_path: Path, caplog
+):
+    """Messengers and no adapters, as `mentorbot worker` runs: /healthz answers 200 with the
+    database and the scheduler, and no platform connection to report."""
+    import logging
+    import re
 
+    import aiohttp
 
-def test_tokens_pick_their_platforms(clean_env):
-    """A Discord token picks Discord; both Slack tokens pick Slack; both at once is allowed."""
-    both = _settings(DISCORD_TOKEN="d", SLACK_BOT_TOKEN="xoxb", SLACK_APP_TOKEN="xapp")
-    assert select_platforms(both, None)[0] == ["discord", "slack"]
-    assert select_platforms(_settings(DISCORD_TOKEN="d"), None)[0] == ["discord"]
+    from bot.app import serve_app
+    from bot.platforms.console import ConsoleMessenger
 
-
-def test_half_configured_slack_is_explained(clean_env):
-    """A Slack bot token without the app token names the missing variable."""
-    platforms, notes = select_platforms(_settings(SLACK_BOT_TOKEN="xoxb"), None)
-    assert platforms == ["console"]
-    assert any("SLACK_APP_TOKEN is not set" in n for n in notes)
-
-
-def test_explicit_platform_wins(clean_env):
-    """--platform console starts the console even with tokens set."""
-    assert select_platforms(_settings(DISCORD_TOKEN="d"), "console")[0] == ["console"]
+    settings = Settings(
+        _env_file=None,
+        DATABASE_URL=postgres_url,
+        MENTORBOT_CONTENT_DIR=DEFAULT_CONTENT_DIR,
+        MENTORBOT_OPS_PORT=0,
+    )
+    app = await build_app(settings, FixedClock(START))
+    stop = asyncio.Event()
+    messenger = ConsoleMessenger(lambda text: None, app.services.clock)
+    with caplog.at_level(logging.INFO, logger="bot.ops.server"):
+        running = asyncio.create_task(serve_app(settings, app, messengers=[messenger], stop=stop))
+        try:
+            for _ in range(200):
+                if found := re.search(r"http://127\.0\.0\.1:(\d+)", caplog.text):
+                    break
+                await asyncio.sleep(0.05)
+            url = f"http://127.0.0.1:{found.group(1)}/healthz"
+            async with aiohttp.ClientSession() as session, session.get(url) as response:
+                status, body = response.status, await response.json()
+        finally:
+            stop.set()
+            assert await running == 0
+            await app.close()
+    assert status == 200 and body["platforms"] == {}
+    assert body["database"]["reachable"] and body["scheduler"]["healthy"]

@@ -34,10 +34,10 @@ from bot.core.clock import FixedClock
 from bot.core.content import ContentSet, Item, LearningPath
 from bot.core.content.model import Quiz
 from bot.core.db import create_engine, upgrade
-from bot.core.delivery import Recipient, SendResult
 from bot.core.delivery.dispatcher import Dispatcher
 from bot.core.messages import Message
 from bot.core.models import Delivery, Enrollment, Member
+from bot.core.ports import Recipient, SendResult
 from bot.core.services import ContentStore
 
 PLATFORM = "bench"
@@ -80,10 +80,13 @@ def bench_content() -> ContentStore:
 class RecordingMessenger:
     """Sends nothing, takes no time, remembers who got what."""
 
+    platform = PLATFORM
+    rate = None
+
     def __init__(self) -> None:
         self.delivered: list[tuple[str, str]] = []
 
-    async def send_dm(self, to: Recipient, message: Message) -> SendResult:
+    async def send_dm(self, to: Recipient, message: Message, key: str) -> SendResult:
         self.delivered.append((to.user_id, message.title or ""))
         return SendResult.sent()
 
@@ -93,7 +96,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def _ensure_database(url: str) -> None:
+async def ensure_database(url: str) -> None:
     """Create the PostgreSQL benchmark database when it does not exist yet."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
@@ -121,7 +124,7 @@ async def _clear(conn) -> None:
 
 
 async def seed(url: str, members: int, now: datetime) -> None:
-    await _ensure_database(url)
+    await ensure_database(url)
     engine = create_engine(url)
     try:
         await upgrade(engine)
@@ -191,7 +194,7 @@ async def _maintain(engine, command: str) -> None:
 
 def bench_dispatcher(engine, now: datetime, name: str, batch: int) -> Dispatcher:
     """The real dispatcher on the bench content, at a clock that stands at `now`."""
-    messengers = {PLATFORM: RecordingMessenger()}
+    messengers = [RecordingMessenger()]
     return Dispatcher(
         engine, bench_content(), FixedClock(now), messengers, worker=name, batch_size=batch
     )
@@ -244,9 +247,7 @@ def _worker(url: str, now: str, name: str, batch: int, barrier, results) -> None
 
 async def _idle_tick_ms(url: str, now: datetime) -> float:
     engine = create_engine(url)
-    dispatcher = Dispatcher(
-        engine, bench_content(), FixedClock(now), {PLATFORM: RecordingMessenger()}
-    )
+    dispatcher = Dispatcher(engine, bench_content(), FixedClock(now), [RecordingMessenger()])
     try:
         timings = []
         for _ in range(IDLE_TICKS):

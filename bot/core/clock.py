@@ -5,11 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.core.ports import Clock
 
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current time, timezone-aware, in UTC."""
-        ...
+__all__ = ["Clock", "FixedClock", "MovableClock", "OffsetClock", "SystemClock"]
 
 
 class MovableClock(Clock, Protocol):

@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -39,6 +49,13 @@ def _json() -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+def _json_with_default(factory: type, empty: str) -> Any:
+    """A JSON column added to a table with rows in it: they get `empty`."""
+    return Field(
+        default_factory=factory, sa_column=Column(JSON, nullable=False, server_default=empty)
+    )
+
+
 class MemberStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -69,6 +86,18 @@ class Member(SQLModel, table=True):
     updated_at: datetime = _when()
     # When the next item is due; set only while deliveries are on (see bot/core/delivery).
     next_due_at: datetime | None = _when(nullable=True)
+
+
+class MemberPause(SQLModel, table=True):
+    """A stretch of time the member had deliveries paused; streaks do not break across it."""
+
+    __tablename__ = "member_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    started_at: datetime = _when()
+    # None while the pause goes on.
+    ended_at: datetime | None = _when(nullable=True)
 
 
 class EnrollmentStatus(StrEnum):
@@ -154,6 +183,8 @@ class Delivery(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = _when(nullable=True)
     sent_at: datetime | None = _when(nullable=True)
+    # When the member's schedule said the item was due; the delivery lag is measured from it.
+    scheduled_at: datetime | None = _when(nullable=True)
     last_error: str | None = Field(default=None, max_length=500)
 
 
@@ -177,7 +208,15 @@ class Question(SQLModel, table=True):
     created_at: datetime = _when(index=True)
 
 
+class RevisionOrigin(StrEnum):
+    DIRECTORY = "directory"
+    PUBLISH = "publish"
+    ROLLBACK = "rollback"
+
+
 class ContentRevision(SQLModel, table=True):
+    """One version of the whole content set: every file's text, and what changed from the last."""
+
     __tablename__ = "content_revision"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -186,7 +225,22 @@ class ContentRevision(SQLModel, table=True):
     summary: str = Field(max_length=200)
     published_by: str = Field(max_length=100)
     published_at: datetime = _when()
+    # Relative path (paths/<id>/<file>, quiz.yaml) -> the file's text.
     snapshot: dict[str, str] = _json()
+    origin: str = Field(
+        default=RevisionOrigin.PUBLISH,
+        sa_column=Column(String(16), nullable=False, server_default=RevisionOrigin.PUBLISH.value),
+    )
+    added: list[str] = _json_with_default(list, "[]")
+    changed: list[str] = _json_with_default(list, "[]")
+    removed: list[str] = _json_with_default(list, "[]")
+    # path id -> {item id that left the path: the item it came after, or None}
+    retired: dict[str, dict[str, str | None]] = _json_with_default(dict, "{}")
+    # This snapshot is what the content directory held at a start (see docs/content.md).
+    directory: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    announced_at: datetime | None = _when(nullable=True)
 
 
 class AuditEntry(SQLModel, table=True):

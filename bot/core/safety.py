@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
-from bot.core.messages import Message, MessageRef
-
-if TYPE_CHECKING:
-    from bot.core.commands.base import Replier
+from bot.core.messages import Field, Form, Message, MessageRef, Option
+from bot.core.ports import Replier
 
 # A zero-width space after the "@" keeps the text readable while no platform parses a mention.
 ZWSP = "\u200b"
@@ -54,13 +51,23 @@ def neutralise_mentions(text: str) -> str:
 
 def safe_message(message: Message) -> Message:
     """The message with mentions neutralised in every piece of text a platform shows."""
-    choices = tuple(replace(c, label=neutralise_mentions(c.label)) for c in message.choices)
+    safe = neutralise_mentions
+    choices = tuple(replace(c, label=safe(c.label)) for c in message.choices)
+    select = message.select
+    if select is not None:
+        options = tuple(
+            Option(safe(o.label), o.value, safe(o.description) if o.description else None)
+            for o in select.options
+        )
+        select = replace(select, options=options, placeholder=safe(select.placeholder))
     return replace(
         message,
-        body=neutralise_mentions(message.body),
-        title=neutralise_mentions(message.title) if message.title else message.title,
-        footer=neutralise_mentions(message.footer) if message.footer else message.footer,
+        body=safe(message.body),
+        title=safe(message.title) if message.title else message.title,
+        footer=safe(message.footer) if message.footer else message.footer,
         choices=choices,
+        select=select,
+        fields=tuple(Field(safe(f.name), safe(f.value), f.inline) for f in message.fields),
     )
 
 
@@ -75,6 +82,9 @@ class SafeReplier:
 
     async def edit(self, ref: MessageRef, message: Message) -> None:
         await self.inner.edit(ref, safe_message(message))
+
+    async def form(self, form: Form) -> bool:
+        return await self.inner.form(replace(form, title=neutralise_mentions(form.title)))
 
 
 def guarded(reply: Replier) -> Replier:

@@ -11,8 +11,8 @@ from bot.app import App, build_app
 from bot.core.clock import FixedClock
 from bot.core.members import Caller
 from bot.core.messages import Message, MessageRef
-from bot.mentor.fake_anthropic import FakeAnthropic
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
+from bot.testing.fake_anthropic import FakeAnthropic
 
 ADA = Caller("discord", "guild-1", "ada", "Ada", conversation_id="thread-1")
 BOB = Caller("discord", "guild-1", "bob", "Bob", conversation_id="thread-1")
@@ -97,3 +97,14 @@ async def make_claude(
     yield make
     for app in apps:
         await app.close()
+
+
+@pytest.fixture
+async def offline(clean_env: None, database_url: str, clock: FixedClock) -> AsyncIterator[App]:
+    """The whole app with no ANTHROPIC_API_KEY, on SQLite and on PostgreSQL."""
+    settings = Settings(
+        _env_file=None, DATABASE_URL=database_url, MENTORBOT_CONTENT_DIR=DEFAULT_CONTENT_DIR
+    )
+    app = await build_app(settings, clock)
+    yield app
+    await app.close()

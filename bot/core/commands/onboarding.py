@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.actions import Act
 from bot.core.commands.base import Context
 from bot.core.content import ContentSet, LearningPath
 from bot.core.content.schema import QuizQuestion
@@ -15,6 +16,7 @@ from bot.core.messages import Choice, Message, Style
 from bot.core.models import QuizAttempt
 from bot.core.placement import place
 from bot.core.schedule import schedule_of
+from bot.core.text import shown
 from bot.core.views import placement_message
 
 JOIN_USAGE = "/mentor join <path>"
@@ -37,7 +39,7 @@ async def start(ctx: Context) -> None:
         "(build products on existing models), ML engineer (train and ship models), or a short "
         "Explorer path if you're undecided."
     )
-    await ctx.reply.send(_question_message(content, attempt_id, 0, intro))
+    await ctx.reply.send(_question_message(content, attempt_id, 0, intro, replace=False))
 
 
 async def answer(ctx: Context) -> None:
@@ -105,8 +107,8 @@ async def _finish(
             body=f"{reasons}\n\nYou are on the {old.title} path now. Your finished items stay "
             "finished if you switch.",
             choices=(
-                Choice(f"Switch to {path.title}", "join", path.id, Style.PRIMARY),
-                Choice(f"Stay on {old.title}", "today"),
+                Choice(f"Switch to {path.title}", Act.JOIN, path.id, Style.PRIMARY),
+                Choice(f"Stay on {old.title}", Act.TODAY),
             ),
         )
     await enroll(session, member, path, ctx.services.clock)
@@ -125,7 +127,9 @@ async def paths(ctx: Context) -> None:
             body="\n".join(lines)
             + "\n\nJoin one with `/mentor join <path>`, or take the quiz with "
             "`/mentor start`.",
-            choices=tuple(Choice(f"Join {p.title}", "join", p.id) for p in content.paths.values()),
+            choices=tuple(
+                Choice(f"Join {p.title}", Act.JOIN, p.id) for p in content.paths.values()
+            ),
         )
     )
 
@@ -151,7 +155,9 @@ async def join(ctx: Context) -> None:
         Message(
             title=f"You're on the {path.title} path",
             body=f"{path.description}\n\n{next_step}",
-            choices=(Choice("Read today's lesson", "today", style=Style.PRIMARY),) if item else (),
+            choices=(Choice("Read today's lesson", Act.TODAY, style=Style.PRIMARY),)
+            if item
+            else (),
         )
     )
 
@@ -167,10 +173,13 @@ def find_path(content: ContentSet, text: str) -> LearningPath:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(f"`{p.id}`" for p in content.paths.values())
-    raise UserError(f"There is no path called '{text.strip()}'. The paths are {known}.", JOIN_USAGE)
+    raise UserError(f"There is no path called '{shown(text)}'. The paths are {known}.", JOIN_USAGE)
 
 
-def _question_message(content: ContentSet, attempt_id: int, index: int, intro: str = "") -> Message:
+def _question_message(
+    content: ContentSet, attempt_id: int, index: int, intro: str = "", *, replace: bool = True
+) -> Message:
+    """One quiz step; each answer's next step replaces the question that was clicked."""
     question: QuizQuestion = content.quiz.questions[index]
     total = len(content.quiz.questions)
     body = f"{intro}\n\n**{question.text}**" if intro else f"**{question.text}**"
@@ -178,9 +187,10 @@ def _question_message(content: ContentSet, attempt_id: int, index: int, intro: s
         title=f"Placement quiz · question {index + 1} of {total}",
         body=body,
         choices=tuple(
-            Choice(option.text, "quiz", f"{attempt_id}:{question.id}:{i}")
+            Choice(option.text, Act.QUIZ, f"{attempt_id}:{question.id}:{i}")
             for i, option in enumerate(question.options)
         ),
+        replace=replace,
     )
 
 

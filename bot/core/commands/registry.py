@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.core.commands import account, admin, ask, learning, onboarding
-from bot.core.commands.base import Command, Handler
+from bot.core.actions import Act
+from bot.core.commands import account, admin, ask, learning, onboarding, publishing
+from bot.core.commands.base import Command, Handler, Kind, Param, Suggest
 from bot.core.commands.help import make_help
-from bot.core.schedule import SCHEDULE_USAGE
 
 MENTOR = "mentor"
 ADMIN = "mentor-admin"
@@ -19,14 +19,20 @@ def build_commands() -> list[Command]:
             MENTOR, "start", "take the placement quiz and get placed on a path", onboarding.start
         ),
         Command(MENTOR, "paths", "list the paths", onboarding.paths),
-        Command(MENTOR, "join", "join a path (or switch to it)", onboarding.join, "<path>"),
+        Command(
+            MENTOR,
+            "join",
+            "join a path (or switch to it)",
+            onboarding.join,
+            (Param("path", "the path to join", suggest=Suggest.PATHS),),
+        ),
         Command(MENTOR, "today", "show your current lesson or project", learning.today),
         Command(
             MENTOR,
             "done",
             "mark the current item done, with a link for projects",
             learning.done,
-            "[link]",
+            (Param("link", "a project's link: repository or demo", required=False),),
         ),
         Command(MENTOR, "progress", "your progress, streak and delivery status", learning.progress),
         Command(
@@ -34,11 +40,27 @@ def build_commands() -> list[Command]:
             "schedule",
             "when lessons arrive, e.g. 07:30 Europe/Berlin mon-fri",
             account.schedule,
-            SCHEDULE_USAGE.removeprefix("/mentor schedule "),
+            (
+                Param("time", "time of day, 24-hour HH:MM, e.g. 07:30", required=False),
+                Param(
+                    "timezone",
+                    "IANA time zone, e.g. Europe/Berlin",
+                    required=False,
+                    suggest=Suggest.TIMEZONES,
+                ),
+                Param("days", "e.g. mon-fri, sat,sun or daily (default daily)", required=False),
+            ),
         ),
         Command(MENTOR, "pause", "stop daily deliveries", account.pause),
         Command(MENTOR, "resume", "restart daily deliveries", account.resume),
-        Command(MENTOR, "ask", "ask the mentor about your lessons", ask.ask, "<question>"),
+        Command(
+            MENTOR,
+            "ask",
+            "ask the mentor about your lessons",
+            ask.ask,
+            (Param("question", "your question, up to 1,500 characters"),),
+            slow=True,
+        ),
         Command(MENTOR, "forget-me", "delete everything stored about you", account.forget_me),
         Command(MENTOR, "help", "this list", make_help(commands)),
         Command(
@@ -47,32 +69,53 @@ def build_commands() -> list[Command]:
             "check the content files and show a summary",
             admin.validate,
             moderator=True,
+            slow=True,
         ),
-        Command(ADMIN, "publish", "publish new content", admin.coming("publish"), moderator=True),
+        Command(
+            ADMIN,
+            "publish",
+            "publish a lesson, quiz.yaml or a .zip of a path folder, after checking it",
+            publishing.publish,
+            (
+                Param("file", "a .md lesson or project, a .yaml file, or a .zip", Kind.ATTACHMENT),
+                Param(
+                    "path",
+                    "the path a new lesson joins",
+                    required=False,
+                    suggest=Suggest.PATHS,
+                ),
+            ),
+            moderator=True,
+            slow=True,
+        ),
         Command(
             ADMIN,
             "preview",
-            "preview an item before publishing",
-            admin.coming("preview"),
-            "<item>",
+            "see an item as members get it",
+            publishing.preview,
+            (Param("item", "the item's id", suggest=Suggest.ITEMS),),
             moderator=True,
         ),
         Command(
-            ADMIN,
-            "history",
-            "list published content versions",
-            admin.coming("history"),
-            moderator=True,
+            ADMIN, "history", "content revisions, newest first", publishing.history, moderator=True
         ),
         Command(
             ADMIN,
             "rollback",
-            "go back to an earlier content version",
-            admin.coming("rollback"),
-            "<version>",
+            "bring back an earlier revision's content",
+            publishing.rollback,
+            (Param("n", "the revision number, from history", Kind.INTEGER),),
             moderator=True,
+            slow=True,
         ),
-        Command(ADMIN, "stats", "members, paths and completions", admin.stats, moderator=True),
+        Command(
+            ADMIN,
+            "stats",
+            "members, paths, the completion funnel and the mentor's use, with a chart",
+            admin.stats,
+            moderator=True,
+            slow=True,
+        ),
         Command(
             ADMIN,
             "questions",
@@ -85,13 +128,22 @@ def build_commands() -> list[Command]:
 
 
 def build_actions() -> dict[str, Handler]:
-    """Handlers for `Choice.action` ids; the choice's value arrives as the context's args."""
+    """Handlers for `Act` ids; the choice's value arrives as the context's args."""
     return {
-        "quiz": onboarding.answer,
-        "join": onboarding.join,
-        "paths": onboarding.paths,
-        "today": learning.today,
-        "done": learning.done,
-        "forget": account.forget_confirmed,
-        "feedback": ask.feedback,
+        Act.START: onboarding.start,
+        Act.QUIZ: onboarding.answer,
+        Act.JOIN: onboarding.join,
+        Act.PATHS: onboarding.paths,
+        Act.TODAY: learning.today,
+        Act.DONE: learning.done_item,
+        Act.SNOOZE: account.snooze,
+        Act.ASK_ABOUT: ask.ask_about,
+        Act.ASK: ask.ask_submitted,
+        Act.FEEDBACK: ask.feedback,
+        Act.PAUSE: account.pause,
+        Act.RESUME: account.resume,
+        Act.SCHEDULE: account.schedule_form,
+        Act.SCHEDULE_SET: account.schedule_submitted,
+        Act.FORGET: account.forget_confirmed,
+        Act.PUBLISH: publishing.publish_chosen,
     }

@@ -4,15 +4,6 @@ The dispatcher lives in `bot.core.delivery.dispatcher`; it is not re-exported he
 enrollment and the commands import the light parts below, and the dispatcher imports them.
 """
 
-from bot.core.delivery.plan import next_due, release_hold, reschedule
-from bot.core.delivery.ports import Messenger, Outcome, Recipient, SendResult
+from bot.core.delivery.plan import release_hold, reschedule
 
-__all__ = [
-    "Messenger",
-    "Outcome",
-    "Recipient",
-    "SendResult",
-    "next_due",
-    "release_hold",
-    "reschedule",
-]
+__all__ = ["release_hold", "reschedule"]

@@ -49,7 +49,8 @@ class Bulk:
             slots = []
             for name in compiled.positiontup or ():
                 bind = compiled.binds[name]
-                convert = bind.type.bind_processor(dialect)
+                # As SQLAlchemy itself would: the type as this dialect implements it.
+                convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if bind.required:
                     slots.append(_Slot(name, convert=convert))
                 else:

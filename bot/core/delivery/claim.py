@@ -29,6 +29,7 @@ CLAIMED = (
     DELIVERY.c.item_id,
     DELIVERY.c.kind,
     DELIVERY.c.attempts,
+    DELIVERY.c.scheduled_at,
 )
 # Who a DM goes to.
 RECIPIENT = (

@@ -13,7 +13,8 @@ import asyncio
 import logging
 import os
 import socket
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
@@ -25,8 +26,11 @@ from bot.core.delivery.claim import claim_deliveries, next_wake, recipients
 from bot.core.delivery.enqueue import Claim, enqueue_due
 from bot.core.delivery.jobs import Job, build_jobs
 from bot.core.delivery.lanes import send_and_record
+from bot.core.delivery.observe import lags, log_outcome
 from bot.core.delivery.pacer import Pacer
-from bot.core.delivery.ports import Messenger, Outcome, SendResult
+from bot.core.delivery.record import Attempt
+from bot.core.metrics import NoMetrics
+from bot.core.ports import Messenger, Metrics, Outcome, SendResult, SentBefore
 from bot.core.services import ContentStore
 
 log = logging.getLogger(__name__)
@@ -56,6 +60,11 @@ class TickReport:
             setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
 
 
+def delivery_key(delivery_id: int) -> str:
+    """The name a platform deduplicates a delivery's DM by (Discord nonce, Slack metadata)."""
+    return f"mentorbot-delivery-{delivery_id}"
+
+
 def default_worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
@@ -66,7 +75,7 @@ class Dispatcher:
         engine: AsyncEngine,
         content: ContentStore,
         clock: Clock,
-        messengers: Mapping[str, Messenger] | None = None,
+        messengers: Iterable[Messenger] = (),
         *,
         pacer: Pacer | None = None,
         pacing_limit: int = 3,
@@ -75,12 +84,15 @@ class Dispatcher:
         lease: timedelta = timedelta(minutes=10),
         concurrency: int = 8,
         max_wait: float = 5.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.content = content
         self.clock = clock
-        self.messengers: dict[str, Messenger] = dict(messengers or {})
+        self.messengers: dict[str, Messenger] = {}
         self.pacer = pacer or Pacer()
+        for messenger in messengers:
+            self.add_messenger(messenger)
         self.pacing_limit = pacing_limit
         self.worker = worker or default_worker_name()
         self.batch_size = batch_size
@@ -88,10 +100,18 @@ class Dispatcher:
         self.concurrency = concurrency
         # Longer than this behind a rate limit, a row goes back to the queue instead of waiting.
         self.max_wait = max_wait
+        self.metrics = metrics or NoMetrics()
         self._lock = asyncio.Lock()
+        self._stopping = False
 
-    def add_messenger(self, platform: str, messenger: Messenger) -> None:
-        self.messengers[platform] = messenger
+    def stop(self) -> None:
+        """Send nothing new: a running tick records what is in flight, puts back what it
+        claimed and has not sent, and returns; later ticks do nothing."""
+        self._stopping = True
+
+    def add_messenger(self, messenger: Messenger) -> None:
+        self.messengers[messenger.platform] = messenger
+        self.pacer.set_rate(messenger.platform, messenger.rate)
 
     async def next_wake(self) -> datetime | None:
         async with self.engine.connect() as conn:
@@ -105,14 +125,17 @@ class Dispatcher:
         """
         report = TickReport()
         async with self._lock:
+            if self._stopping:
+                return report
             wake = await self.next_wake()
             if wake is None or wake > self.clock.now():
                 return report
             while True:
                 batch = await self._queue_and_send()
-                batch.add(await self._send_batch())
+                if not self._stopping:
+                    batch.add(await self._send_batch())
                 report.add(batch)
-                if not batch.busy:
+                if self._stopping or not batch.busy:
                     return report
 
     async def tick_logged(self) -> None:
@@ -131,6 +154,8 @@ class Dispatcher:
         """A batch of due members of each platform: queued, claimed in the same step, sent."""
         report = TickReport()
         for platform in sorted(self.messengers):
+            if self._stopping:
+                break
             async with self.engine.begin() as conn:
                 planned = await enqueue_due(
                     conn,
@@ -144,6 +169,7 @@ class Dispatcher:
             report.members += planned.members
             report.queued += planned.items
             report.nudged += planned.nudges
+            self.metrics.queued(planned.items, planned.nudges)
             if planned.claimed:
                 report.add(await self._send(planned.claimed, planned.recipients))
         return report
@@ -162,9 +188,18 @@ class Dispatcher:
     async def _send(self, claimed: Sequence[Row], members: Mapping[int, Row]) -> TickReport:
         jobs = build_jobs(claimed, members, self.content.current, self.pacing_limit)
         counts = await send_and_record(
-            self.engine, jobs, self._send_one, self.concurrency, self.clock.now
+            self.engine,
+            jobs,
+            self._send_one,
+            self.concurrency,
+            self.clock.now,
+            stopping=lambda: self._stopping,
+            recorded=self._recorded,
         )
         return TickReport(**counts)
+
+    def _recorded(self, counts: Counter, attempts: list[Attempt], now: datetime) -> None:
+        self.metrics.deliveries(counts, lags(attempts, now))
 
     async def _send_one(self, job: Job) -> SendResult | Exception | None:
         if job.recipient is None or job.message is None:
@@ -174,13 +209,21 @@ class Dispatcher:
             return SendResult.retry_later(
                 NO_MESSENGER_RETRY, f"no {job.recipient.platform} messenger in this process"
             )
+        if job.row.attempts > 1 and isinstance(messenger, SentBefore):
+            # An earlier attempt may have posted it without its outcome being written down.
+            try:
+                if await messenger.already_sent(job.recipient, delivery_key(job.row.id)):
+                    return SendResult.sent()
+            except Exception as error:
+                log.exception("looking for delivery %s in the DMs failed", job.row.id)
+                return error
         key = self.pacer.key(job.recipient.platform, job.recipient.workspace_id)
         wait = self.pacer.delay(key)
         if wait > self.max_wait:
             return SendResult.retry_later(wait, "held back by the platform's rate limit")
         await self.pacer.acquire(key)
         try:
-            result = await messenger.send_dm(job.recipient, job.message)
+            result = await messenger.send_dm(job.recipient, job.message, delivery_key(job.row.id))
         except Exception as error:
             log.exception(
                 "sending delivery %s (%s) to %s user %s failed",
@@ -192,6 +235,7 @@ class Dispatcher:
             return error
         if result.outcome == Outcome.RETRY_LATER:
             self.pacer.block(key, result.retry_after)
+        log_outcome(job.row, job.recipient, result)
         return result
 
 

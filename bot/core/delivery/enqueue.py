@@ -19,21 +19,24 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Integer, Row, String, and_, bindparam, func, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import Insert
 
 from bot.core.content import ContentSet, Item, LearningPath
 from bot.core.delivery.bulk import Bulk
 from bot.core.delivery.claim import CLAIMED, DELIVERY, MEMBER, lock_due_members
-from bot.core.delivery.plan import next_due
 from bot.core.models import AwareDateTime, DeliveryKind, DeliveryStatus, MemberStatus
+from bot.core.schedule import next_due
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ class Planned:
 
 @dataclass
 class _Writes:
-    rows: list[dict] = field(default_factory=list)
+    rows: list[tuple] = field(default_factory=list)
     next_due: list[dict] = field(default_factory=list)
     held: list[dict] = field(default_factory=list)
 
@@ -68,32 +71,38 @@ class _Writes:
         self.next_due.append({"member": member_id, "due": when})
 
 
-def _positions(path: LearningPath, cache: dict[str, dict[str, int]]) -> dict[str, int]:
+def _positions(path: LearningPath, cache: dict[str, dict[str, float]]) -> dict[str, float]:
     positions = cache.get(path.id)
     if positions is None:
         positions = cache[path.id] = {item.id: i for i, item in enumerate(path.items)}
+        # An item that left the path keeps a place half a step after the one it followed:
+        # members on it move on to the next item, and an item inserted before is not sent.
+        for item_id in path.retired:
+            place = path.position(item_id)
+            if item_id not in positions and place is not None:
+                positions[item_id] = place
     return positions
 
 
-def next_item(path: LearningPath, positions: dict[str, int], enrollment: Row) -> Item | None:
+def next_item(path: LearningPath, positions: dict[str, float], enrollment: Row) -> Item | None:
     """The item after the last one sent, skipping any the member has already reached."""
     if enrollment.current_item_id is None:
         return None
     start = 0
     if enrollment.last_sent_item_id in positions:
-        start = positions[enrollment.last_sent_item_id] + 1
+        start = math.floor(positions[enrollment.last_sent_item_id]) + 1
     if enrollment.current_item_id in positions:
-        start = max(start, positions[enrollment.current_item_id])
+        start = max(start, math.ceil(positions[enrollment.current_item_id]))
     return path.items[start] if start < len(path.items) else None
 
 
-def waiting_count(positions: dict[str, int], enrollment: Row) -> int:
+def waiting_count(positions: dict[str, float], enrollment: Row) -> int:
     """Items sent and not yet marked done: from the member's current item to the last sent."""
     last = positions.get(enrollment.last_sent_item_id)
     current = positions.get(enrollment.current_item_id)
     if last is None or current is None:
         return 0
-    return max(0, last - current + 1)
+    return max(0, math.floor(last) - math.ceil(current) + 1)
 
 
 async def enqueue_due(
@@ -112,7 +121,7 @@ async def enqueue_due(
         return planned
     writes = _Writes()
     behind: list[tuple[Row, LearningPath, Item, datetime]] = []
-    cache: dict[str, dict[str, int]] = {}
+    cache: dict[str, dict[str, float]] = {}
     steps: dict[tuple, tuple[Item | None, int]] = {}
     for member in members:
         if member.status != MemberStatus.ACTIVE:
@@ -140,16 +149,16 @@ async def enqueue_due(
         if waiting >= pacing_limit:
             behind.append((member, path, item, following))
             continue
-        writes.rows.append(_row(member.id, item, DeliveryKind.ITEM))
+        writes.rows.append(_row(member, item, DeliveryKind.ITEM))
         writes.due(member.id, following)
     released = await _nudged_already(conn, [member.id for member, *_ in behind])
     for member, path, item, following in behind:
         if (member.id, path.id, item.id) in released:
             # Held here before and the member came back (`/mentor today` or `done`): go on.
-            writes.rows.append(_row(member.id, item, DeliveryKind.ITEM))
+            writes.rows.append(_row(member, item, DeliveryKind.ITEM))
             writes.due(member.id, following)
         else:
-            writes.rows.append(_row(member.id, item, DeliveryKind.NUDGE))
+            writes.rows.append(_row(member, item, DeliveryKind.NUDGE))
             writes.held.append({"member": member.id})
     planned.nudges = len(writes.held)
     planned.items = len(writes.rows) - planned.nudges
@@ -170,9 +179,10 @@ def _following(member: Row, now: datetime) -> datetime | None:
         return None
 
 
-def _row(member_id: int, item: Item, kind: str) -> tuple[int, str, str, str]:
-    # A nudge is keyed by the item it holds back, so one hold brings one nudge.
-    return (member_id, item.path_id, item.id, kind)
+def _row(member: Row, item: Item, kind: str) -> tuple:
+    # A nudge is keyed by the item it holds back, so one hold brings one nudge. The delivery
+    # lag is measured from the member's own due time, not from the queueing.
+    return (member.id, item.path_id, item.id, kind, member.next_due_at)
 
 
 async def _nudged_already(conn: AsyncConnection, member_ids: list[int]) -> set[tuple]:
@@ -191,14 +201,14 @@ async def _write(
 ) -> Sequence[Row]:
     claimed: Sequence[Row] = ()
     if writes.rows:
-        if conn.dialect.name == "postgresql":
-            columns = zip(*writes.rows, strict=True)
-            rows = {name: list(column) for name, column in zip(_KEYS, columns, strict=True)}
-        else:
-            rows = {"rows": json.dumps(writes.rows)}
         found = await conn.execute(
             _QUEUE[conn.dialect.name],
-            {**rows, "worker": claim.worker, "now": now, "until": now + claim.lease},
+            {
+                **_queued(conn.dialect, writes.rows),
+                "worker": claim.worker,
+                "now": now,
+                "until": now + claim.lease,
+            },
         )
         claimed = found.all()
     await _NEXT_DUE.run(conn, writes.next_due)
@@ -206,7 +216,25 @@ async def _write(
     return claimed
 
 
-_KEYS = ("member_id", "path_id", "item_id", "kind")
+# The columns each queued row brings: the delivery's unique key, and when it fell due.
+_COLUMNS: dict[str, Any] = {
+    "member_id": Integer,
+    "path_id": String,
+    "item_id": String,
+    "kind": String,
+    "scheduled_at": AwareDateTime,
+}
+
+
+def _queued(dialect: Dialect, rows: list[tuple]) -> dict[str, Any]:
+    """The queued rows as `_QUEUE`'s parameters."""
+    if dialect.name == "postgresql":
+        columns = zip(*rows, strict=True)
+        return {name: list(column) for name, column in zip(_COLUMNS, columns, strict=True)}
+    # A time goes into the JSON as SQLite stores it; the batch's members share a handful.
+    stored = AwareDateTime().dialect_impl(dialect).bind_processor(dialect)
+    times = {when: stored(when) if when is not None else None for *_, when in rows}
+    return {"rows": json.dumps([(*key, times[when]) for *key, when in rows])}
 
 
 def _queue(insert, keys: list) -> Insert:
@@ -227,15 +255,16 @@ def _queue(insert, keys: list) -> Insert:
     if insert is sqlite.insert:
         # Without a WHERE, SQLite would read ON CONFLICT as the ON of a join.
         claimed_now = claimed_now.where(true())
-    columns = [*_KEYS, "status", "claimed_by", "claimed_at", "due_at", "attempts"]
+    columns = [*_COLUMNS, "status", "claimed_by", "claimed_at", "due_at", "attempts"]
     statement = insert(DELIVERY).from_select(columns, claimed_now)
     return statement.on_conflict_do_update(
-        index_elements=list(_KEYS),
+        index_elements=["member_id", "path_id", "item_id", "kind"],
         set_={
             "status": DeliveryStatus.CLAIMED,
             "claimed_by": statement.excluded.claimed_by,
             "claimed_at": statement.excluded.claimed_at,
             "due_at": statement.excluded.due_at,
+            "scheduled_at": statement.excluded.scheduled_at,
             "attempts": 1,
             "last_error": None,
         },
@@ -244,18 +273,16 @@ def _queue(insert, keys: list) -> Insert:
 
 
 def _from_json() -> list:
-    # SQLite: the batch is one parameter, a JSON array of [member, path, item, kind].
+    # SQLite: the batch is one parameter, a JSON array with one array per row.
     rows = func.json_each(bindparam("rows", type_=String)).table_valued("value")
-    return [func.json_extract(rows.c.value, f"$[{i}]") for i in range(len(_KEYS))]
+    return [func.json_extract(rows.c.value, f"$[{i}]") for i in range(len(_COLUMNS))]
 
 
 def _from_arrays() -> list:
     # PostgreSQL: one array parameter per column, zipped by unnest.
-    arrays = (
-        bindparam(name, type_=ARRAY(Integer if name == "member_id" else String)) for name in _KEYS
-    )
-    rows = func.unnest(*arrays).table_valued(*_KEYS).render_derived(name="queued")
-    return [rows.c[name] for name in _KEYS]
+    arrays = (bindparam(name, type_=ARRAY(t)) for name, t in _COLUMNS.items())
+    rows = func.unnest(*arrays).table_valued(*_COLUMNS).render_derived(name="queued")
+    return [rows.c[name] for name in _COLUMNS]
 
 
 _QUEUE = {

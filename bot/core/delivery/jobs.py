@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Row
 
-from bot.core.content import ContentSet, Item
-from bot.core.delivery.ports import Recipient
+from bot.core.content import ContentSet
 from bot.core.messages import Message
 from bot.core.models import DeliveryKind
+from bot.core.ports import Recipient
 from bot.core.safety import safe_message
 from bot.core.views import item_message, nudge_message
 
@@ -58,7 +58,6 @@ class _Messages:
         self.content = content
         self.pacing_limit = pacing_limit
         self._built: dict[tuple[str, str, str], Message | None] = {}
-        self._items: dict[str, dict[str, Item]] = {}
 
     def get(self, kind: str, path_id: str, item_id: str) -> Message | None:
         """The DM for a delivery row; None when its path or item left the content."""
@@ -69,13 +68,8 @@ class _Messages:
 
     def _build(self, kind: str, path_id: str, item_id: str) -> Message | None:
         path = self.content.path(path_id)
-        if path is None:
-            return None
-        items = self._items.get(path_id)
-        if items is None:
-            items = self._items[path_id] = {item.id: item for item in path.items}
-        item = items.get(item_id)
-        if item is None:
+        item = path.item(item_id) if path else None
+        if path is None or item is None:
             return None
         if kind == DeliveryKind.NUDGE:
             return safe_message(nudge_message(path, self.pacing_limit))

@@ -1,8 +1,9 @@
 """Keeps each platform under its sending limits and honours the Retry-After it sends back.
 
 One token bucket per platform (Discord's limit is per bot) or per workspace (Slack's is per
-workspace). A 429 blocks the bucket for the Retry-After the platform gave; nothing is dropped:
-the dispatcher puts the refused delivery back in the queue for after that time.
+workspace), at the rate each platform's messenger declares. A 429 blocks the bucket for the
+Retry-After the platform gave; nothing is dropped: the dispatcher puts the refused delivery back
+in the queue for after that time.
 """
 
 from __future__ import annotations
@@ -10,27 +11,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Rate:
-    per_second: float
-    burst: int
-    # Slack limits each workspace separately; Discord limits the bot as a whole.
-    per_workspace: bool = False
-
-
-# Discord allows 50 requests/s per bot; a DM costs one request, two when the DM channel has to
-# be opened first, so 20 DMs/s stays at or under 40 requests/s. Slack's chat.postMessage allows
-# about one message per second per channel, and each DM is its own channel, under a workspace-wide
-# limit Slack does not publish; 5/s per workspace (300 a minute) stays well inside it.
-# Platforms not listed (the console, the benchmark's fake) are not paced, but a Retry-After
-# from them is still honoured.
-PLATFORM_RATES: dict[str, Rate] = {
-    "discord": Rate(per_second=20, burst=20),
-    "slack": Rate(per_second=5, burst=10, per_workspace=True),
-}
+from bot.core.ports import Rate
 
 Key = tuple[str, str]
 
@@ -64,14 +46,21 @@ class _Bucket:
 class Pacer:
     def __init__(
         self,
-        rates: dict[str, Rate] | None = None,
+        rates: dict[str, Rate | None] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._rates = PLATFORM_RATES if rates is None else rates
+        # Platforms with no rate (the console, the benchmark's fake) are not paced, but a
+        # Retry-After from them is still honoured.
+        self._rates = dict(rates or {})
         self._monotonic = monotonic
         self._sleep = sleep
         self._buckets: dict[Key, _Bucket] = {}
+
+    def set_rate(self, platform: str, rate: Rate | None) -> None:
+        self._rates[platform] = rate
+        for key in [k for k in self._buckets if k[0] == platform]:
+            del self._buckets[key]
 
     def key(self, platform: str, workspace_id: str) -> Key:
         rate = self._rates.get(platform)

@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlalchemy import Integer, Row, String, bindparam, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.core.delivery.bulk import Bulk
 from bot.core.delivery.claim import DELIVERY, ENROLLMENT, MEMBER
-from bot.core.delivery.ports import Outcome, SendResult
 from bot.core.delivery.writer import GroupWriter
 from bot.core.models import (
     AwareDateTime,
@@ -31,6 +31,7 @@ from bot.core.models import (
     EnrollmentStatus,
     MemberStatus,
 )
+from bot.core.ports import Outcome, SendResult
 
 # A row comes back to pending after a send error at 30 s, 1 min, 2 min … at most an hour apart,
 # and is given up (status failed) after MAX_ATTEMPTS errors. A 429 never counts: it only waits.
@@ -205,3 +206,19 @@ async def record(writer: GroupWriter, attempts: list[Attempt], now: datetime) ->
     writes = sort(attempts, now)
     await writer.write(writes.statements(writer, now))
     return writes.counts
+
+
+async def release(conn: AsyncConnection, rows: list[Row], now: datetime) -> None:
+    """Claimed rows this worker will not send (it is stopping) go back to the queue at once,
+    their claim not counted as an attempt, instead of waiting out the lease."""
+    await conn.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id.in_([row.id for row in rows]))
+        .values(
+            status=DeliveryStatus.PENDING,
+            due_at=now,
+            attempts=DELIVERY.c.attempts - 1,
+            claimed_by=None,
+            claimed_at=None,
+        )
+    )

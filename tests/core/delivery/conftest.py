@@ -14,13 +14,14 @@ from bot.core.clock import FixedClock
 from bot.core.commands import Router, build_actions, build_commands
 from bot.core.content import ContentSet
 from bot.core.db import create_engine, session_factory, upgrade
-from bot.core.delivery import Outcome, Recipient, SendResult
 from bot.core.delivery.dispatcher import Dispatcher, TickReport, pass_time
 from bot.core.delivery.pacer import Pacer
 from bot.core.members import Caller
-from bot.core.messages import Message, MessageRef
+from bot.core.messages import Action, Choice, Form, Message, MessageRef
 from bot.core.models import Delivery, Enrollment, Member
+from bot.core.ports import Outcome, Recipient, SendResult
 from bot.core.services import ContentStore, Services
+from bot.platforms.console.render import render
 from bot.settings import DEFAULT_CONTENT_DIR
 
 PLATFORM = "discord"
@@ -40,8 +41,12 @@ class Sent:
 class FakeMessenger:
     """Stands in for the platform's DM endpoint: records each DM, answers as a test tells it."""
 
+    platform = PLATFORM
+    rate = None
+
     def __init__(self, clock: FixedClock) -> None:
         self.clock = clock
+        self.keys: list[str] = []
         self.sent: list[Sent] = []
         self.attempts: list[Sent] = []
         self.answers: dict[str, list[SendResult | Exception]] = {}
@@ -51,7 +56,8 @@ class FakeMessenger:
     def answer(self, user_id: str, *answers: SendResult | Exception) -> None:
         self.answers.setdefault(user_id, []).extend(answers)
 
-    async def send_dm(self, to: Recipient, message: Message) -> SendResult:
+    async def send_dm(self, to: Recipient, message: Message, key: str) -> SendResult:
+        self.keys.append(key)
         attempt = Sent(to.user_id, message, self.clock.now())
         self.attempts.append(attempt)
         queued = self.next_answers or self.answers.get(to.user_id)
@@ -79,9 +85,13 @@ class Replies:
     async def edit(self, ref: MessageRef, message: Message) -> None:
         self.messages.append(message)
 
+    async def form(self, form: Form) -> bool:
+        return False
+
     @property
     def text(self) -> str:
-        return "\n".join(f"{m.title or ''}\n{m.body}\n{m.footer or ''}" for m in self.messages)
+        """What the member read, as the console shows it (local times in words)."""
+        return "\n".join(render(m) for m in self.messages)
 
 
 @dataclass
@@ -104,6 +114,15 @@ class World:
         )
         replies = Replies()
         await self.router.text(caller, line, replies)
+        return replies.text
+
+    async def click(self, user_id: str, choice: Choice) -> str:
+        """The member clicks a button of a message they were sent."""
+        caller = self.callers.setdefault(
+            user_id, Caller(PLATFORM, "guild", user_id, f"member {user_id}")
+        )
+        replies = Replies()
+        await self.router.action(caller, Action(choice.action, choice.value), replies)
         return replies.text
 
     async def join(self, user_id: str, path: str, schedule: str = "09:00 UTC") -> None:
@@ -144,7 +163,7 @@ def make_dispatcher(
     messenger: FakeMessenger,
     **options,
 ) -> Dispatcher:
-    return Dispatcher(engine, services.content, clock, {PLATFORM: messenger}, **options)
+    return Dispatcher(engine, services.content, clock, [messenger], **options)
 
 
 @pytest.fixture

@@ -202,9 +202,9 @@ async def test_a_member_falling_due_during_a_long_send_is_served_by_the_same_tic
     world.clock.set(utc(2026, 3, 3, 9))
     original = world.messenger.send_dm
 
-    async def slow(to, message):
+    async def slow(to, message, key):
         world.clock.advance(timedelta(minutes=2))
-        return await original(to, message)
+        return await original(to, message, key)
 
     world.messenger.send_dm = slow
     report = await world.tick()

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.delivery import Recipient, SendResult
 from bot.core.delivery.pacer import Pacer
 from bot.core.messages import Message
+from bot.core.ports import Recipient, SendResult
 from tests.core.delivery.conftest import FakeMessenger, World, make_dispatcher
 
 DUE = datetime(2026, 3, 3, 9, tzinfo=UTC)
@@ -27,12 +27,12 @@ class RoundsMessenger(FakeMessenger):
         self.together = len(NAMES) // lanes * lanes
         self.asked = 0
 
-    async def send_dm(self, to: Recipient, message: Message) -> SendResult:
+    async def send_dm(self, to: Recipient, message: Message, key: str) -> SendResult:
         self.clock.advance(timedelta(seconds=1))
         self.asked += 1
         if self.asked <= self.together:
             await asyncio.wait_for(self.round.wait(), timeout=10)
-        return await super().send_dm(to, message)
+        return await super().send_dm(to, message, key)
 
 
 async def _due(world: World) -> None:
@@ -79,8 +79,8 @@ async def test_a_worker_dying_between_groups_repeats_at_most_one_message_per_lan
     original = world.messenger.send_dm
     ticking = asyncio.create_task(doomed.tick())
 
-    async def send_then_die(to, message):
-        result = await original(to, message)
+    async def send_then_die(to, message, key):
+        result = await original(to, message, key)
         if len(world.messenger.sent) == LANES + 2:
             ticking.cancel()  # nothing of the worker runs after this: no more sends, no writes
         return result

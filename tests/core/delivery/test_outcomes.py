@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.core.delivery import SendResult
 from bot.core.delivery.pacer import Pacer
 from bot.core.delivery.record import MAX_ATTEMPTS
 from bot.core.members import Caller
 from bot.core.models import DeliveryStatus, MemberStatus
+from bot.core.ports import SendResult
 from tests.core.delivery.conftest import World, make_dispatcher
 
 DAY = timedelta(days=1)
@@ -157,8 +157,8 @@ async def test_a_worker_dying_after_a_send_repeats_only_that_message(world: Worl
     )
     original = world.messenger.send_dm
 
-    async def send_then_die(to, message):
-        result = await original(to, message)
+    async def send_then_die(to, message, key):
+        result = await original(to, message, key)
         if len(world.messenger.sent) == 2:
             raise WorkerDied
         return result
@@ -186,7 +186,7 @@ async def test_a_worker_dying_before_it_sends_leaves_its_rows_to_go_once_after_t
     )
     original = world.messenger.send_dm
 
-    async def die(to, message):
+    async def die(to, message, key):
         raise WorkerDied
 
     world.messenger.send_dm = die

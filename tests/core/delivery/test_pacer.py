@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.delivery.pacer import PLATFORM_RATES, Pacer, Rate
+from bot.core.delivery.pacer import Pacer
+from bot.core.ports import Rate
+from bot.platforms.discord import limits as discord_limits
+from bot.platforms.slack import limits as slack_limits
+
+# The rates the Discord and Slack messengers declare.
+PLATFORM_RATES = {"discord": discord_limits.RATE, "slack": slack_limits.RATE}
 
 
 class Time:
@@ -28,7 +34,9 @@ def time() -> Time:
 
 
 def pacer(time: Time, rates: dict[str, Rate] | None = None) -> Pacer:
-    return Pacer(rates, monotonic=time.monotonic, sleep=time.sleep)
+    return Pacer(
+        PLATFORM_RATES if rates is None else rates, monotonic=time.monotonic, sleep=time.sleep
+    )
 
 
 async def test_discord_sends_a_burst_then_twenty_a_second(time: Time):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.delivery import next_due
+from bot.core.schedule import next_due
 
 EVERY_DAY = "mon,tue,wed,thu,fri,sat,sun"
 NEW_YORK = "America/New_York"
