@@ -16,6 +16,8 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # clear them so a developer's own .env or shell cannot change what is measured.
 ACTIVATING_VARIABLES = (
     "DISCORD_TOKEN",
+    "DISCORD_API_BASE_URL",
+    "DISCORD_GATEWAY_URL",
     "SLACK_BOT_TOKEN",
     "SLACK_APP_TOKEN",
     "SLACK_SIGNING_SECRET",
@@ -39,6 +41,21 @@ class Settings(BaseSettings):
     )
 
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
+    # Where discord.py sends REST calls and opens the gateway: a shared REST proxy and a gateway
+    # proxy are how large bots run, and the tests point both at a local stand-in.
+    discord_api_base_url: str = Field(
+        "https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE_URL")
+    )
+    discord_gateway_url: str = Field(
+        "wss://gateway.discord.gg/", validation_alias=_env("DISCORD_GATEWAY_URL")
+    )
+    # A development server: `mentorbot discord sync` copies the commands there, where they show
+    # at once, instead of registering them globally.
+    discord_guild_id: int | None = Field(None, gt=0, validation_alias=_env("DISCORD_GUILD_ID"))
+    # Members with this role may use /mentor-admin, besides those with Manage Server.
+    discord_moderator_role_id: int | None = Field(
+        None, gt=0, validation_alias=_env("DISCORD_MODERATOR_ROLE_ID")
+    )
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
@@ -78,6 +95,20 @@ class Settings(BaseSettings):
     )
     # Items sent and not marked done before the path is held and a nudge goes out instead.
     pacing_limit: int = Field(3, ge=1, le=100, validation_alias=_env("MENTORBOT_PACING_LIMIT"))
+
+    @field_validator("discord_api_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("DISCORD_API_BASE_URL must start with https:// (or http://)")
+        return value.rstrip("/")
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _websocket_url(cls, value: str) -> str:
+        if not value.startswith(("wss://", "ws://")):
+            raise ValueError("DISCORD_GATEWAY_URL must start with wss:// (or ws://)")
+        return value
 
     @field_validator("database_url")
     @classmethod
