@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -69,6 +79,11 @@ class Member(SQLModel, table=True):
     updated_at: datetime = _when()
     # When the next item is due; set only while deliveries are on (see bot/core/delivery).
     next_due_at: datetime | None = _when(nullable=True)
+    # The member has been told, at a command, that their DMs were refused; cleared when they
+    # pause or resume, so a later refusal is told again.
+    unreachable_told: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class EnrollmentStatus(StrEnum):

@@ -7,6 +7,7 @@ import logging
 from bot.core.commands.base import Command, Context, Handler
 from bot.core.errors import UserError
 from bot.core.messages import Action, Attachment, Message
+from bot.core.notices import tell_pending
 from bot.core.ports import Caller, Replier
 from bot.core.safety import guarded
 from bot.core.services import Services
@@ -60,6 +61,7 @@ class Router:
         usage = command.invocation if command.usage else None
         context = Context(caller, args, self.services, reply, attachments=attachments)
         await self._run(command.handler, context, f"/{group} {name}", usage)
+        await tell_pending(self.services, caller, reply)
 
     async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
         reply = guarded(reply)
