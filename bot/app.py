@@ -18,6 +18,7 @@ from bot.core.commands import Router, build_actions, build_commands
 from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.delivery.dispatcher import Dispatcher, pass_time
+from bot.core.errors import SetupError
 from bot.core.ports import Adapter, Messenger
 from bot.core.process_lock import AlreadyRunning, lock_sqlite
 from bot.core.services import ContentStore, Services
@@ -140,6 +141,7 @@ async def run(
     except AlreadyRunning as error:
         print(f"mentorbot: {error}", file=sys.stderr)
         return 2
+    refusals: list[BaseException] = []
     try:
         clock = OffsetClock() if platforms.CONSOLE in names else SystemClock()
         app = await build_app(settings, clock)
@@ -158,9 +160,13 @@ async def run(
             await serve(app.dispatcher, settings.delivery_tick_seconds, adapters)
         finally:
             await app.close()
+    except* SetupError as group:
+        refusals.extend(group.exceptions)
     finally:
         if lock is not None:
             lock.release()
+    if refusals:
+        return _explain(refusals)
     log.info("mentorbot stopped")
     return 0
 
@@ -185,11 +191,30 @@ async def work(settings: Settings) -> int:
         )
         return 2
     app = await build_app(settings, SystemClock())
+    refusals: list[BaseException] = []
     try:
         messengers = [create_messenger(name, settings) for name in names]
+        for messenger in messengers:
+            # A messenger that logs in (Discord's) does it now: a bad token stops the worker
+            # at start, not at every DM.
+            if hasattr(messenger, "open"):
+                await messenger.open()
+            if hasattr(messenger, "aclose"):
+                app.closers.append(messenger.aclose)
         log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
         await serve(app.dispatcher, settings.delivery_tick_seconds, messengers=messengers)
+    except* SetupError as group:
+        refusals.extend(group.exceptions)
     finally:
         await app.close()
+    if refusals:
+        return _explain(refusals)
     log.info("mentorbot worker stopped")
     return 0
+
+
+def _explain(refusals: list[BaseException]) -> int:
+    """A platform refused to start: say why, once, and exit 2."""
+    for error in refusals:
+        print(f"mentorbot: {error}", file=sys.stderr)
+    return 2

@@ -28,6 +28,24 @@ def _parser() -> argparse.ArgumentParser:
         help="only send due lessons, through the platforms' REST APIs (PostgreSQL only)",
     )
 
+    discord = commands.add_parser("discord", help="Discord set-up")
+    discord_commands = discord.add_subparsers(
+        dest="discord_command", required=True, metavar="ACTION"
+    )
+    sync = discord_commands.add_parser(
+        "sync",
+        help="register the slash commands: in one server (--guild, default DISCORD_GUILD_ID) "
+        "or globally",
+    )
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--guild", type=_positive, metavar="ID", help="a server's id")
+    where.add_argument(
+        "--global",
+        dest="everywhere",
+        action="store_true",
+        help="register globally even when DISCORD_GUILD_ID is set",
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply every pending migration")
@@ -108,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "discord":
+        guild = None if args.everywhere else args.guild or settings.discord_guild_id
+        return _discord_sync(settings, guild)
     if args.command == "bench":
         return _bench(args)
     if args.command == "worker":
@@ -155,6 +176,19 @@ async def _db(settings, action: str) -> int:
         return 0
     finally:
         await engine.dispose()
+
+
+def _discord_sync(settings, guild: int | None) -> int:
+    from bot.core.errors import SetupError
+    from bot.platforms.discord.sync import sync
+
+    try:
+        lines = asyncio.run(sync(settings, guild))
+    except SetupError as error:
+        print(f"mentorbot: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
 
 
 def _bench(args) -> int:

@@ -16,3 +16,44 @@ UNREACHABLE = {
     10013: "Discord does not know this user any more",
     10003: "Discord no longer has this DM channel",
 }
+
+# How long Discord waits for an interaction's first answer before the member sees "This
+# interaction failed"; a handler that has not answered well before it is deferred.
+ACK_DEADLINE = 3.0
+DEFER_AFTER = 2.0
+
+# Messages: one embed's parts, and all embeds of one message together.
+EMBED_TITLE = 256
+EMBED_DESCRIPTION = 4096
+EMBED_FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+EMBED_FOOTER = 2048
+EMBEDS_PER_MESSAGE = 10
+EMBED_CHARACTERS_PER_MESSAGE = 6000
+# A message's nonce (deduplicated with enforce_nonce for a few minutes).
+NONCE = 25
+
+# Components: buttons, selects and modals.
+CUSTOM_ID = 100
+BUTTON_LABEL = 80
+BUTTONS_PER_ROW = 5
+ROWS = 5
+SELECT_OPTIONS = 25
+OPTION_TEXT = 100
+SELECT_PLACEHOLDER = 150
+MODAL_TITLE = 45
+MODAL_INPUTS = 5
+INPUT_LABEL = 45
+INPUT_PLACEHOLDER = 100
+INPUT_VALUE = 4000
+
+# Slash commands.
+COMMAND_NAME = r"^[-_\w]{1,32}$"
+COMMAND_DESCRIPTION = 100
+OPTIONS_PER_COMMAND = 25
+SUBCOMMANDS_PER_GROUP = 25
+CHOICES = 25
+CHOICE_TEXT = 100
+# Names, descriptions, option names and descriptions and choices of one command, together.
+COMMAND_CHARACTERS = 8000
