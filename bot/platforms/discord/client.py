@@ -38,6 +38,9 @@ def point_at(settings: Settings) -> None:
     """
     discord.http.Route.BASE = settings.discord_api_base_url
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+    # mentorbot has no voice; discord.py would warn at every start that voice is not installed.
+    discord.VoiceClient.warn_nacl = False
+    discord.VoiceClient.warn_dave = False
 
 
 async def log_in(client: discord.Client, token: str, api_base_url: str) -> None:

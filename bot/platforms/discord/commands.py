@@ -31,10 +31,10 @@ GROUP_DESCRIPTIONS = {
     "mentor-admin": "Moderator tools: content, publishing, stats and questions",
 }
 MODERATORS = discord.Permissions(manage_guild=True)
-SERVERS_AND_DMS = app_commands.AppCommandContext(guild=True, dm_channel=True)
-SERVERS_ONLY = app_commands.AppCommandContext(guild=True)
+SERVERS_AND_DMS = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
+SERVERS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 # Installed to servers; not a user-installed app that follows members elsewhere.
-SERVER_INSTALL = app_commands.AppInstallationType(guild=True)
+SERVER_INSTALL = app_commands.AppInstallationType(guild=True, user=False)
 
 
 class MentorTree(app_commands.CommandTree):

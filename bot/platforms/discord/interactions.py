@@ -34,11 +34,17 @@ class Interactions:
     """What the client calls for each command, click, form and autocomplete."""
 
     def __init__(
-        self, router: Router, services: Services, moderator_role_id: int | None = None
+        self,
+        router: Router,
+        services: Services,
+        moderator_role_id: int | None = None,
+        defer_after: float = limits.DEFER_AFTER,
     ) -> None:
         self.router = router
         self.services = services
         self.moderator_role_id = moderator_role_id
+        # An answer not sent by then is preceded by a deferral (Discord waits three seconds).
+        self.defer_after = defer_after
 
     def caller(self, interaction: discord.Interaction) -> Caller:
         user = interaction.user
@@ -71,7 +77,7 @@ class Interactions:
             if command.slow:
                 await reply.defer()
             else:
-                reply.defer_after(limits.DEFER_AFTER)
+                reply.defer_after(self.defer_after)
             args, files = typed_line(command, values)
             await self.router.command(
                 self.caller(interaction), command.group, command.name, args, reply, files
@@ -99,7 +105,7 @@ class Interactions:
         # What a click answers is the member's own business.
         reply = InteractionReplier(interaction, private=True)
         try:
-            reply.defer_after(limits.DEFER_AFTER)
+            reply.defer_after(self.defer_after)
             await self.router.action(self.caller(interaction), action, reply)
         except Exception:
             log.exception("action %s failed on Discord", action.action)

@@ -146,8 +146,11 @@ def view(choices: tuple[Choice, ...], select: Select | None) -> discord.ui.View 
     rows = limits.ROWS - (1 if select is not None else 0)
     room = rows * limits.BUTTONS_PER_ROW
     if len(choices) > room:
-        log.error("%d choices do not fit a Discord message; the last %d are left out",
-                  len(choices), len(choices) - room)  # fmt: skip
+        log.error(
+            "%d choices do not fit a Discord message; the last %d are left out",
+            len(choices),
+            len(choices) - room,
+        )
     seen: dict[str, int] = {}
     for index, choice in enumerate(choices[:room]):
         result.add_item(_button(choice, index // limits.BUTTONS_PER_ROW, seen))

@@ -64,6 +64,7 @@ class FakeDiscord:
         self.dm_channels: dict[int, int] = {}
         self.closed_dms: set[int] = set()
         self.commands: dict[str, list[dict[str, Any]]] = {}
+        self.files: dict[int, bytes] = {}
         # (path prefix, retry_after): the next requests under the prefix get a 429.
         self.rate_limits: deque[tuple[str, float]] = deque()
         self.gateway = Gateway(self)
@@ -80,6 +81,7 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest.handle)
         app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_get("/attachments/{id}/{name}", self._download)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -113,17 +115,47 @@ class FakeDiscord:
     def new_id(self) -> int:
         return next(self._ids)
 
+    def upload(self, filename: str, data: bytes, content_type: str = "") -> dict[str, Any]:
+        """A file a member attaches to a command, as Discord describes it; its URL serves it."""
+        file_id = self.new_id()
+        self.files[file_id] = data
+        url = f"http://{self.base}/attachments/{file_id}/{filename}"
+        return {
+            "id": str(file_id),
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    async def earlier_message(self, buttons: dict[str, str], dm: User | None = None) -> int:
+        """A message the bot sent in an earlier run, in the server channel or a member's DM,
+        with buttons (label: custom id); only Discord remembers it."""
+        channel = await self.rest.dm_channel(dm.id) if dm else CHANNEL_ID
+        row = [
+            {"type": 2, "style": 1, "label": label, "custom_id": custom_id}
+            for label, custom_id in buttons.items()
+        ]
+        return int(self.rest.store(channel, {"components": [{"type": 1, "components": row}]})["id"])
+
+    async def _download(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.files[int(request.match_info["id"])])
+
     # Acting as members --------------------------------------------------------------------
 
     async def slash(
         self, user: User, group: str, name: str, *, dm: bool = False, **options: Any
     ) -> Interaction:
-        data = {
+        data: dict[str, Any] = {
             "id": str(APP_ID + 1),
             "name": group,
             "type": 1,
             "options": [{"type": 1, "name": name, "options": _options(options)}],
         }
+        files = {v["id"]: v for v in options.values() if isinstance(v, dict)}
+        if files:
+            data["resolved"] = {"attachments": files}
         return await self._interact(user, 2, data, dm=dm)
 
     async def autocomplete(
@@ -256,9 +288,14 @@ class FakeDiscord:
 
 
 def _options(values: dict[str, Any]) -> list[dict[str, Any]]:
-    kinds = {str: 3, int: 4, bool: 5}
+    """Keyword arguments as command options; an uploaded file (a dict) is an attachment."""
+    kinds = {str: 3, int: 4, bool: 5, dict: 11}
     return [
-        {"type": kinds[type(value)], "name": name.replace("_", "-"), "value": value}
+        {
+            "type": kinds[type(value)],
+            "name": name.replace("_", "-"),
+            "value": value["id"] if isinstance(value, dict) else value,
+        }
         for name, value in values.items()
     ]
 
@@ -272,3 +309,20 @@ def _find(rows: list[dict[str, Any]], label: str) -> dict[str, Any] | None:
             if any(option.get("value") == label for option in options):
                 return component
     return None
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    """The labels of a message's buttons (and the values of its select options)."""
+    found = []
+    for row in message.get("components", []):
+        for component in row["components"]:
+            found.append(component.get("label", ""))
+            found.extend(o["value"] for o in component.get("options", []))
+    return found
+
+
+def text(message: dict[str, Any]) -> str:
+    """A message's embed titles and descriptions, as a member reads them."""
+    return "\n".join(
+        f"{e.get('title', '')}\n{e.get('description', '')}" for e in message.get("embeds", [])
+    )

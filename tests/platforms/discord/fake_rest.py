@@ -17,6 +17,7 @@ from tests.platforms.discord.fake_payloads import (
     EPHEMERAL,
     LOADING,
     TOKEN,
+    User,
     application,
     now,
 )
@@ -83,7 +84,7 @@ class Rest:
             return self._sync(parts, body)
         if path == "/users/@me/channels" and method == "POST":
             channel = await self.dm_channel(int(body["recipient_id"]))
-            user = {"id": str(body["recipient_id"]), "username": "member", "discriminator": "0"}
+            user = User(int(body["recipient_id"]), "member").payload()
             return _json({"id": str(channel), "type": 1, "recipients": [user]})
         if parts[0] == "channels" and parts[2:] == ["messages"] and method == "POST":
             return self._channel_message(int(parts[1]), body)
