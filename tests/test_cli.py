@@ -89,3 +89,10 @@ def test_db_commands_report_the_revision(tmp_path: Path, args: list[str]):
     result = _mentorbot(*args, env=env)
     assert result.returncode == 0
     assert "database revision: 0" in result.stdout
+
+
+def test_discord_sync_without_a_token_says_what_to_set(tmp_path: Path):
+    """`mentorbot discord sync` with no DISCORD_TOKEN exits 2 with one line."""
+    result = _mentorbot("discord", "sync", env={"MENTORBOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "Set DISCORD_TOKEN" in result.stderr and "Traceback" not in result.stderr

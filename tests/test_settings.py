@@ -42,3 +42,21 @@ def test_env_file_is_read(clean_env, tmp_path: Path, monkeypatch: pytest.MonkeyP
     settings = Settings()
     assert settings.discord_token is None
     assert settings.default_timezone == "Europe/Berlin"
+
+
+def test_discord_defaults_point_at_discord(clean_env):
+    """Without settings, REST goes to Discord's API v10 and the gateway to Discord's."""
+    settings = Settings(_env_file=None)
+    assert settings.discord_api_base_url == "https://discord.com/api/v10"
+    assert settings.discord_gateway_url == "wss://gateway.discord.gg/"
+    assert settings.discord_guild_id is None and settings.discord_moderator_role_id is None
+
+
+def test_discord_urls_must_be_http_and_websocket(clean_env):
+    """A gateway URL given as https:// (a common slip) is refused with what to write instead."""
+    with pytest.raises(ValidationError, match="DISCORD_GATEWAY_URL must start with wss://"):
+        Settings(_env_file=None, DISCORD_GATEWAY_URL="https://gateway.discord.gg")
+    with pytest.raises(ValidationError, match="DISCORD_API_BASE_URL must start with https://"):
+        Settings(_env_file=None, DISCORD_API_BASE_URL="discord.com/api")
+    proxy = Settings(_env_file=None, DISCORD_API_BASE_URL="http://proxy:8080/api/v10/")
+    assert proxy.discord_api_base_url == "http://proxy:8080/api/v10"

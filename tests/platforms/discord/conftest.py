@@ -27,13 +27,13 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 def discord_settings(fake: FakeDiscord, tmp_path: Path, **extra: object) -> Settings:
-    return Settings(
-        _env_file=None,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'discord.db'}",
-        MENTORBOT_CONTENT_DIR=DEFAULT_CONTENT_DIR,
+    values: dict[str, object] = {
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'discord.db'}",
+        "MENTORBOT_CONTENT_DIR": DEFAULT_CONTENT_DIR,
         **fake.env(),
         **extra,
-    )
+    }
+    return Settings(_env_file=None, **values)
 
 
 @dataclass

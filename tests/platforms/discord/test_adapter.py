@@ -1,0 +1,36 @@
+"""The Discord connection: start, stay connected through a dropped gateway, stop, and refuse a
+bad token with one clear line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.platforms.discord.conftest import Bot
+from tests.platforms.discord.fake_discord import FakeDiscord, text
+from tests.platforms.discord.fake_gateway import RESUME
+from tests.platforms.discord.fake_payloads import User
+from tests.platforms.discord.process import bot_env, mentorbot
+
+ADA = User(1001, "Ada")
+
+
+async def test_connected_once_ready_and_commands_survive_a_dropped_gateway(bot: Bot, fake):
+    """READY makes the adapter connected; when Discord drops the socket, discord.py resumes
+    the session and commands keep working."""
+    await fake.wait_for(bot.adapter.connected, "READY")
+    await fake.gateway.close()
+    await fake.wait_for(lambda: any(f.op == RESUME for f in fake.gateway.received), "RESUME")
+    help_ = await fake.answered(await fake.slash(ADA, "mentor", "help"))
+    assert "mentorbot commands" in text(fake.original(help_))
+
+
+async def test_a_refused_token_stops_the_bot_with_one_clear_line(
+    clean_env, fake: FakeDiscord, tmp_path: Path
+):
+    """`mentorbot run` with a token Discord refuses exits 2 and says what to do, no traceback."""
+    env = bot_env(fake, tmp_path / "bot.db", DISCORD_TOKEN="not-the-token")
+    code, _, err = await mentorbot(env, "run")
+    assert code == 2
+    assert "Discord refused DISCORD_TOKEN" in err and "Reset Token" in err
+    assert "Traceback" not in err
+    assert fake.gateway.received == []
