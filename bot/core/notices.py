@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import update
+from sqlmodel import select
 
-from bot.core.members import find_member
 from bot.core.models import Member, MemberStatus
 from bot.core.ports import Caller, Replier
 from bot.core.services import Services
@@ -22,14 +22,20 @@ log = logging.getLogger(__name__)
 async def tell_pending(services: Services, caller: Caller, reply: Replier) -> None:
     """Tell the caller their DMs were refused, if they have not been told yet. Never raises:
     the command itself has been answered already."""
+    # Every command pays for this look-up, so it reads three columns and builds no objects.
+    query = select(Member.id, Member.status_reason).where(
+        Member.platform == caller.platform,
+        Member.workspace_id == caller.workspace_id,
+        Member.user_id == caller.user_id,
+        Member.status == MemberStatus.UNREACHABLE,
+        Member.unreachable_told.is_(False),
+    )
     try:
         async with services.db() as session:
-            member = await find_member(session, caller)
-            if member is None or member.status != MemberStatus.UNREACHABLE:
-                return
-            if member.unreachable_told:
-                return
-            member_id, reason = member.id, member.status_reason
+            found = (await session.exec(query)).first()
+        if found is None:
+            return
+        member_id, reason = found
     except Exception:
         log.exception("could not look up notices for %s user %s", caller.platform, caller.user_id)
         return

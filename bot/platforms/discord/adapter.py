@@ -15,6 +15,8 @@ log = logging.getLogger(__name__)
 
 # A delivery tick that starts before the login has finished waits this long for it.
 LOGIN_WAIT = 10.0
+# At a stop, commands being handled get this long to send their answers.
+DRAIN = 10.0
 
 
 class DiscordAdapter:
@@ -49,6 +51,11 @@ class DiscordAdapter:
             await asyncio.wait({connection, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             stopped.cancel()
+            interactions = self.client.interactions
+            if interactions is not None:
+                interactions.closing = True
+                if not await interactions.drained(DRAIN):
+                    log.warning("stopping with interactions still being handled")
             await self.client.close()
             # Closing ends the gateway loop; it only needs a moment to return.
             await asyncio.wait({connection}, timeout=10)

@@ -7,7 +7,10 @@ hears an answer in time.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import discord
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 UNKNOWN_COMMAND = (
     "This command is not one I know any more; the list may be out of date. Try `/mentor help`."
 )
+RESTARTING = "I am restarting. Please try again in a minute."
 
 
 class Interactions:
@@ -45,6 +49,53 @@ class Interactions:
         self.moderator_role_id = moderator_role_id
         # An answer not sent by then is preceded by a deferral (Discord waits three seconds).
         self.defer_after = defer_after
+        # Interactions received and not yet acknowledged. When one arrives while others wait,
+        # all of them are deferred at once: under a burst, answering each only when its work
+        # is done would keep the last ones waiting for everybody's database work.
+        self.waiting: set[InteractionReplier] = set()
+        # Set at a stop: what arrives after it is turned away politely, what is being handled
+        # gets to finish.
+        self.closing = False
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def drained(self, seconds: float) -> bool:
+        """Wait until no interaction is being handled (at most `seconds`)."""
+        try:
+            async with asyncio.timeout(seconds):
+                await self._idle.wait()
+        except TimeoutError:
+            return False
+        return True
+
+    @contextlib.contextmanager
+    def _handling(self) -> Iterator[None]:
+        self._busy += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()
+
+    def _replier(self, interaction: discord.Interaction, private: bool) -> InteractionReplier:
+        reply = InteractionReplier(interaction, private=private)
+        reply.acknowledged = lambda: self.waiting.discard(reply)
+        self.waiting.add(reply)
+        return reply
+
+    async def _acknowledge(self, reply: InteractionReplier, slow: bool) -> None:
+        """Defer slow work, and everything while more than one interaction waits; give the
+        rest until `defer_after` to answer directly."""
+        if len(self.waiting) > 1:
+            for other in self.waiting - {reply}:
+                other.defer_soon()
+        if slow or len(self.waiting) > 1:
+            await reply.defer()
+        else:
+            reply.defer_after(self.defer_after)
 
     def caller(self, interaction: discord.Interaction) -> Caller:
         user = interaction.user
@@ -72,20 +123,20 @@ class Interactions:
     async def command(
         self, interaction: discord.Interaction, command: Command, values: dict[str, Any]
     ) -> None:
-        reply = InteractionReplier(interaction, private=command.private)
-        try:
-            if command.slow:
-                await reply.defer()
-            else:
-                reply.defer_after(self.defer_after)
-            args, files = typed_line(command, values)
-            await self.router.command(
-                self.caller(interaction), command.group, command.name, args, reply, files
-            )
-        except Exception:
-            log.exception("/%s %s failed on Discord", command.group, command.name)
-        finally:
-            await reply.close()
+        reply = self._replier(interaction, command.private)
+        with self._handling():
+            try:
+                if await self._turned_away(reply):
+                    return
+                await self._acknowledge(reply, command.slow)
+                args, files = typed_line(command, values)
+                await self.router.command(
+                    self.caller(interaction), command.group, command.name, args, reply, files
+                )
+            except Exception:
+                log.exception("/%s %s failed on Discord", command.group, command.name)
+            finally:
+                await reply.close()
 
     async def choice(self, interaction: discord.Interaction, action: str, value: str) -> None:
         message = interaction.message
@@ -103,14 +154,22 @@ class Interactions:
 
     async def _action(self, interaction: discord.Interaction, action: Action) -> None:
         # What a click answers is the member's own business.
-        reply = InteractionReplier(interaction, private=True)
-        try:
-            reply.defer_after(self.defer_after)
-            await self.router.action(self.caller(interaction), action, reply)
-        except Exception:
-            log.exception("action %s failed on Discord", action.action)
-        finally:
-            await reply.close()
+        reply = self._replier(interaction, private=True)
+        with self._handling():
+            try:
+                if await self._turned_away(reply):
+                    return
+                await self._acknowledge(reply, slow=False)
+                await self.router.action(self.caller(interaction), action, reply)
+            except Exception:
+                log.exception("action %s failed on Discord", action.action)
+            finally:
+                await reply.close()
+
+    async def _turned_away(self, reply: InteractionReplier) -> bool:
+        if self.closing:
+            await reply.send(Message(body=RESTARTING, private=True))
+        return self.closing
 
     async def suggest(self, source: Suggest, typed: str) -> list[app_commands.Choice[str]]:
         return [

@@ -20,7 +20,7 @@ UNREACHABLE = {
 # How long Discord waits for an interaction's first answer before the member sees "This
 # interaction failed"; a handler that has not answered well before it is deferred.
 ACK_DEADLINE = 3.0
-DEFER_AFTER = 2.0
+DEFER_AFTER = 1.5
 
 # Messages: one embed's parts, and all embeds of one message together.
 EMBED_TITLE = 256

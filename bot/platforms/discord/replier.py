@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from enum import Enum, auto
 from typing import Any
 
@@ -45,6 +46,8 @@ class _State(Enum):
 class InteractionReplier:
     def __init__(self, interaction: discord.Interaction, *, private: bool) -> None:
         self._interaction = interaction
+        # Called once, when Discord has been answered (or the interaction is given up).
+        self.acknowledged: Callable[[], None] | None = None
         self._in_server = interaction.guild_id is not None
         self._private = private
         # A click (or a form opened from one) can update the message it came from.
@@ -58,13 +61,27 @@ class InteractionReplier:
     def answered(self) -> bool:
         return self._state is not _State.NEW
 
+    def _leave(self, state: _State) -> None:
+        if self._state is _State.NEW:
+            self._done_waiting()
+        self._state = state
+
+    def _done_waiting(self) -> None:
+        if self.acknowledged is not None:
+            self.acknowledged()
+            self.acknowledged = None
+
     def defer_after(self, seconds: float) -> None:
         """Defer unless something has answered within `seconds`."""
         loop = asyncio.get_running_loop()
-        self._timer = loop.call_later(seconds, self._defer_now)
+        self._timer = loop.call_later(seconds, self.defer_soon)
 
-    def _defer_now(self) -> None:
-        self._deferral = asyncio.create_task(self.defer())
+    def defer_soon(self) -> None:
+        """Defer now, alongside whatever the handler is doing (a no-op once answered)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        if self._deferral is None and self._state is _State.NEW:
+            self._deferral = asyncio.create_task(self.defer())
 
     async def defer(self) -> None:
         async with self._lock:
@@ -73,10 +90,10 @@ class InteractionReplier:
             response = self._interaction.response
             if self._on_message:
                 await response.defer()
-                self._state = _State.DEFERRED_UPDATE
+                self._leave(_State.DEFERRED_UPDATE)
             else:
                 await response.defer(ephemeral=self._ephemeral(self._private), thinking=True)
-                self._state = _State.THINKING
+                self._leave(_State.THINKING)
 
     async def close(self) -> None:
         if self._timer is not None:
@@ -84,6 +101,7 @@ class InteractionReplier:
         if self._deferral is not None:
             with contextlib.suppress(Exception):
                 await self._deferral
+        self._done_waiting()
 
     def _ephemeral(self, private: bool) -> bool:
         return self._in_server and (private or self._private)
@@ -110,11 +128,11 @@ class InteractionReplier:
             await interaction.edit_original_response(**_edit(page))
         else:
             return await self._follow_up(page, ephemeral)
-        self._state = _State.ANSWERED
+        self._leave(_State.ANSWERED)
         return self._ref(ORIGINAL)
 
     async def _follow_up(self, page: Page, ephemeral: bool) -> MessageRef:
-        self._state = _State.ANSWERED
+        self._leave(_State.ANSWERED)
         sent = await self._interaction.followup.send(**_new(page), ephemeral=ephemeral, wait=True)
         return self._ref(str(sent.id))
 
@@ -134,7 +152,7 @@ class InteractionReplier:
             if self._state is not _State.NEW:
                 return False
             await interaction.response.send_modal(form_modal(form))
-            self._state = _State.FORM
+            self._leave(_State.FORM)
         return True
 
     def _ref(self, message_id: str) -> MessageRef:

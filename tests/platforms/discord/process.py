@@ -19,10 +19,12 @@ def bot_env(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
     env.update(fake.env())
     env.update(
-        DATABASE_URL=f"sqlite+aiosqlite:///{database}",
-        MENTORBOT_CONTENT_DIR=str(DEFAULT_CONTENT_DIR),
-        MENTORBOT_LOG_LEVEL="INFO",
-        **extra,
+        {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+            "MENTORBOT_CONTENT_DIR": str(DEFAULT_CONTENT_DIR),
+            "MENTORBOT_LOG_LEVEL": "INFO",
+            **extra,
+        }
     )
     return env
 
@@ -47,8 +49,10 @@ async def mentorbot(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 class BotProcess:
     """`mentorbot run` in the background until `stop` sends it SIGTERM."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, command: list[str] | None = None) -> None:
         self.env = env
+        # What follows `python`: `-m bot run` unless a benchmark wraps it.
+        self.command = command or ["-m", "bot", "run"]
         # A file, not a pipe: a pipe nobody reads while the bot runs would fill and block it.
         self.log = log
         self.process: asyncio.subprocess.Process | None = None
@@ -62,9 +66,7 @@ class BotProcess:
         before = len(fake.gateway.identified)
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "bot",
-            "run",
+            *self.command,
             env=self.env,
             cwd=ROOT,
             stdin=asyncio.subprocess.DEVNULL,

@@ -3,9 +3,12 @@ bad token with one clear line."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from tests.platforms.discord.conftest import Bot
+from bot.core.commands import Command, Context, build_commands
+from bot.core.messages import Message
+from tests.platforms.discord.conftest import Bot, running_bot
 from tests.platforms.discord.fake_discord import FakeDiscord, text
 from tests.platforms.discord.fake_gateway import RESUME
 from tests.platforms.discord.fake_payloads import User
@@ -34,3 +37,20 @@ async def test_a_refused_token_stops_the_bot_with_one_clear_line(
     assert "Discord refused DISCORD_TOKEN" in err and "Reset Token" in err
     assert "Traceback" not in err
     assert fake.gateway.received == []
+
+
+async def test_a_stop_lets_commands_being_handled_send_their_answers(
+    clean_env, fake: FakeDiscord, tmp_path: Path
+):
+    """SIGTERM in the middle of a command: the command finishes and answers before the client
+    closes."""
+
+    async def slow(ctx: Context) -> None:
+        await asyncio.sleep(0.5)
+        await ctx.reply.send(Message(body="finished after the stop"))
+
+    commands = [*build_commands(), Command("mentor", "slow", "a slow command", slow)]
+    async with running_bot(fake, tmp_path, commands):
+        pending = await fake.slash(ADA, "mentor", "slow")
+        await asyncio.sleep(0.1)
+    assert "finished after the stop" in text(fake.original(pending))

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
+from bot.app import build_app
+from bot.core.clock import SystemClock
 from bot.core.errors import SetupError
 from bot.core.messages import Choice, Message
-from bot.core.ports import Outcome, Recipient, SendResult
+from bot.core.models import Member
+from bot.core.ports import Caller, Outcome, Recipient, SendResult
 from bot.platforms.discord import create_messenger
 from bot.platforms.discord.limits import UNREACHABLE
 from bot.platforms.discord.messenger import DiscordMessenger, nonce
+from tests.core.delivery.conftest import Replies
 from tests.platforms.discord.conftest import discord_settings
 from tests.platforms.discord.fake_discord import FakeDiscord, labels, text
 from tests.platforms.discord.fake_payloads import APP_ID, User
+from tests.platforms.discord.process import ROOT, bot_env
 
 ADA = Recipient("discord", str(APP_ID), "1001", "Ada", "Europe/Berlin")
 MEMBER = User(1001, "Ada")
@@ -95,3 +105,33 @@ async def test_a_refused_token_stops_the_worker_at_start(clean_env, fake, tmp_pa
             await sender.open()  # type: ignore[attr-defined]
     finally:
         await sender.aclose()  # type: ignore[attr-defined]
+
+
+async def test_mentorbot_worker_sends_due_lessons_without_a_gateway(
+    clean_env, fake: FakeDiscord, postgres_url: str, tmp_path: Path
+):
+    """`mentorbot worker` on PostgreSQL: logs in over REST, DMs the member who is due, never
+    opens the gateway, and stops cleanly on SIGTERM."""
+    settings = discord_settings(fake, tmp_path, DATABASE_URL=postgres_url)
+    app = await build_app(settings, SystemClock())
+    try:
+        caller = Caller("discord", str(APP_ID), ADA.user_id, "Ada")
+        await app.router.command(caller, "mentor", "join", "ai-engineer", Replies())
+        async with app.engine.begin() as conn:
+            await conn.execute(update(Member).values(next_due_at=datetime.now(UTC)))
+    finally:
+        await app.close()
+    env = bot_env(fake, tmp_path / "unused.db", DATABASE_URL=postgres_url)
+    log = (tmp_path / "worker.log").open("w")
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "worker", env=env, cwd=ROOT, stderr=log
+    )
+    try:
+        (dm,) = await fake.wait_for(lambda: fake.dms(MEMBER), "the lesson DM", 20)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        code = await worker.wait()
+        log.close()
+    assert code == 0, (tmp_path / "worker.log").read_text()
+    assert "Day 1 · Lesson" in text(dm)
+    assert fake.gateway.received == []
