@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -36,6 +37,13 @@ KINDS = ("today", "progress", "help", "ask", "click")
 def _percentile(samples: list[float], share: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 def probe(out: Path) -> None:
@@ -106,9 +114,13 @@ async def _measure(folder: Path) -> dict[str, object]:
             kinds = [KINDS[n % len(KINDS)] for n in range(MEMBERS)]
             await _round(fake, members, button, kinds)  # warm-up
             sent: list[tuple[str, int]] = []
+            cpu_before = _cpu_seconds(bot.process.pid)
             for _ in range(ROUNDS):
                 sent += await _round(fake, members, button, kinds)
                 kinds = kinds[1:] + kinds[:1]
+            # The answers behind the acknowledgements finish a moment later.
+            await asyncio.sleep(1)
+            cpu = _cpu_seconds(bot.process.pid) - cpu_before
         finally:
             code, logged = await bot.stop()
         if code != 0:
@@ -125,6 +137,9 @@ async def _measure(folder: Path) -> dict[str, object]:
         "ack_p50_ms": round(_percentile(every, 0.50), 1),
         "ack_p99_ms": round(_percentile(every, 0.99), 1),
         "ack_max_ms": round(max(every), 1),
+        # The bot's CPU for everything an interaction costs: acknowledging, the command's
+        # database work and its reply.
+        "cpu_ms_per_interaction": round(cpu * 1000 / len(every), 2),
     }
     for kind in KINDS:
         mine = [ms for k, ms in samples if k == kind]
