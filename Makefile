@@ -1,5 +1,8 @@
 # Two commands matter: `make run` and `make test`. Both create .venv and install on first use.
 PYTHON ?= python3
+# pipefail: an install that fails fails the target, even when its output is filtered.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
@@ -7,17 +10,21 @@ DEV_INSTALLED := $(VENV)/.installed-dev
 
 .PHONY: run test lint bench validate clean
 
+# pip prints one line per package as it goes, so the first run shows its progress.
+PIP_INSTALL := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off
+
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mentorbot needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	@echo "Creating .venv and installing mentorbot into it (first run only, about a minute)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	@$(PIP_INSTALL) -q --upgrade pip
 
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e .
+	@$(PIP_INSTALL) -e . | awk '/^(Collecting|Successfully)/ { print; fflush() }'
 	@touch $@
 
 $(DEV_INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	@$(PIP_INSTALL) -e '.[dev]' | awk '/^(Collecting|Successfully)/ { print; fflush() }'
 	@touch $@ $(INSTALLED)
 
 run: $(INSTALLED)
@@ -42,6 +49,9 @@ BENCH_DATABASE_URL ?= $(or $(MENTORBOT_BENCH_DATABASE_URL),postgresql+asyncpg://
 bench: $(INSTALLED)
 	$(BIN)/mentorbot bench fanout --members 100000
 	$(BIN)/mentorbot bench fanout --members 100000 --workers 2 --database "$(BENCH_DATABASE_URL)"
+	$(BIN)/mentorbot bench commands --concurrency 50
+	$(BIN)/mentorbot bench commands --concurrency 50 --rate 50
+	$(BIN)/mentorbot bench commands --concurrency 50 --database "$(BENCH_DATABASE_URL)"
 	$(BIN)/python -m bot.bench.mentor
 	$(BIN)/python -m bot.bench.startup
 	$(BIN)/python -m bot.bench.discord

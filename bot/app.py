@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib
 import logging
@@ -14,14 +15,15 @@ from typing import TYPE_CHECKING, TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import platforms
+from bot.checks import StartupProblem
 from bot.core.clock import Clock, OffsetClock, SystemClock
 from bot.core.commands import Router, build_actions, build_commands
-from bot.core.content import load_content
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.delivery.dispatcher import Dispatcher, pass_time
-from bot.core.errors import SetupError
 from bot.core.ports import Adapter, Messenger
 from bot.core.process_lock import AlreadyRunning, lock_sqlite
+from bot.core.publishing.announce import Announcements
+from bot.core.publishing.sync import content_watcher, open_content, read_checked
 from bot.core.services import ContentStore, Services
 from bot.runtime import serve
 from bot.settings import Settings
@@ -48,17 +50,21 @@ class App:
 
 
 async def build_app(settings: Settings, clock: Clock) -> App:
-    """Load and check the content, migrate the database, and wire the services."""
-    content = load_content(settings.content_dir)
+    """Check the content directory, migrate the database, pick the content revision to use
+    (importing the directory when it changed), and wire the services."""
+    # Reading files is blocking I/O (and a FIFO could hang): off the event loop.
+    files = await asyncio.to_thread(read_checked, settings.content_dir)
     engine = create_engine(settings.resolved_database_url)
     try:
         await upgrade(engine)
+        db = session_factory(engine)
+        content, version = await open_content(db, files, clock)
     except Exception:
         await engine.dispose()
         raise
     services = Services(
-        db=session_factory(engine),
-        content=ContentStore(content, settings.content_dir),
+        db=db,
+        content=ContentStore(content, settings.content_dir, version),
         clock=clock,
         default_timezone=settings.default_timezone,
     )
@@ -158,11 +164,22 @@ async def run(
                     )
                 else:
                     adapters.append(create_adapter(name, app, settings))
+            announcements = Announcements.configured(
+                app.services, settings.announce_channel, adapters
+            )
+            watcher = content_watcher(
+                app.services.content,
+                app.services.db,
+                settings.content_poll_seconds,
+                also=announcements.send if announcements else None,
+            )
             settle_memory()
-            await serve(app.dispatcher, settings.delivery_tick_seconds, adapters)
+            await serve(
+                app.dispatcher, settings.delivery_tick_seconds, adapters, services=[watcher]
+            )
         finally:
             await app.close()
-    except* SetupError as group:
+    except* StartupProblem as group:
         refusals.extend(group.exceptions)
     finally:
         if lock is not None:
@@ -204,8 +221,16 @@ async def work(settings: Settings) -> int:
             if hasattr(messenger, "aclose"):
                 app.closers.append(messenger.aclose)
         log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
-        await serve(app.dispatcher, settings.delivery_tick_seconds, messengers=messengers)
-    except* SetupError as group:
+        watcher = content_watcher(
+            app.services.content, app.services.db, settings.content_poll_seconds
+        )
+        await serve(
+            app.dispatcher,
+            settings.delivery_tick_seconds,
+            messengers=messengers,
+            services=[watcher],
+        )
+    except* StartupProblem as group:
         refusals.extend(group.exceptions)
     finally:
         await app.close()

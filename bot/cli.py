@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -59,6 +60,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "directory", nargs="?", type=Path, help="defaults to MENTORBOT_CONTENT_DIR"
     )
+    publish = content_commands.add_parser(
+        "publish", help="check and publish a lesson, quiz.yaml, a path folder or a .zip"
+    )
+    publish.add_argument("source", type=Path, metavar="PATH")
+    publish.add_argument("--path", dest="path_id", help="the path a new lesson joins")
+    publish.add_argument("--check", action="store_true", help="only check; publish nothing")
+    export = content_commands.add_parser("export", help="write the live content to a folder")
+    export.add_argument("directory", type=Path, metavar="DIR")
+    history = content_commands.add_parser("history", help="content revisions, newest first")
+    history.add_argument("--limit", type=_positive, default=50, metavar="N")
+    rollback = content_commands.add_parser(
+        "rollback", help="bring back revision N's content as a new revision"
+    )
+    rollback.add_argument("version", type=_positive, metavar="N")
 
     evaluate = commands.add_parser("eval", help="measure the mentor")
     eval_commands = evaluate.add_subparsers(dest="eval_command", required=True, metavar="ACTION")
@@ -84,6 +99,22 @@ def _parser() -> argparse.ArgumentParser:
     fanout.add_argument(
         "--batch", type=_batch, default=1000, help="members or rows per statement (1 to 5000)"
     )
+    commands_bench = bench_commands.add_parser(
+        "commands", help="command latency inside the bot, receipt to reply, for a mix of commands"
+    )
+    commands_bench.add_argument("--concurrency", type=_positive, default=50, metavar="N")
+    commands_bench.add_argument("--commands", type=_positive, default=5000, metavar="N")
+    commands_bench.add_argument(
+        "--rate",
+        type=float,
+        metavar="R",
+        help="open load: commands arrive at R a second (default: closed, all in flight)",
+    )
+    commands_bench.add_argument(
+        "--database",
+        metavar="URL",
+        help="a database the bench may fill (default: a temporary SQLite file)",
+    )
     return parser
 
 
@@ -103,25 +134,45 @@ def _positive(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`mentorbot content validate | head`): nothing more to say.
+        # Point stdout at devnull so the interpreter's final flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    from bot.settings import Settings
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+    from bot.settings import Settings, settings_problems
 
     try:
         settings = Settings()
-    except Exception as error:
-        print(f"mentorbot: the settings are not valid:\n{error}", file=sys.stderr)
+    except ValidationError as error:
+        for problem in settings_problems(error):
+            print(f"mentorbot: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    except Exception as error:
+        reason = mask_credentials(str(error))
+        print(f"mentorbot: the settings could not be read: {reason}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    from bot.checks import StartupProblem
+
+    try:
+        return _command(args, settings)
+    except StartupProblem as problem:
+        print(f"mentorbot: {problem}", file=sys.stderr)
+        return 2
+
+
+def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "content":
-        return _validate(args.directory or settings.content_dir)
+        return _content(settings, args)
     if args.command == "eval":
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
@@ -134,6 +185,52 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "worker":
         return _run(settings, None, worker=True)
     return _run(settings, args.platform)
+
+
+def configure_logging(level: str) -> None:
+    from bot.redact import MaskCredentials
+
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskCredentials())
+    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # The HTTP stack logs every request's URL (proxy credentials in ANTHROPIC_BASE_URL); at
+    # DEBUG the SDK logs whole request bodies and aiosqlite every statement with its values:
+    # members' questions and names, which forget-me cannot take back. Only warnings are kept.
+    for name in ("httpx", "httpcore", "anthropic", "aiosqlite"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # discord.py logs every gateway event and request body at DEBUG (members' names, messages,
+    # interaction tokens); its INFO lines (connecting, rate limits) are worth keeping.
+    discord_level = max(logging.INFO, logging.getLevelName(level.upper()))
+    logging.getLogger("discord").setLevel(discord_level)
+
+
+def _content(settings, args) -> int:
+    if args.content_command == "validate":
+        return _validate(args.directory or settings.content_dir)
+    from bot import content_cli
+    from bot.core.content import ContentError
+
+    if args.content_command == "publish":
+        work = content_cli.publish_command(settings, args.source, args.path_id, args.check)
+    elif args.content_command == "export":
+        work = content_cli.export_command(settings, args.directory)
+    elif args.content_command == "history":
+        work = content_cli.history_command(settings, args.limit)
+    else:
+        work = content_cli.rollback_command(settings, args.version)
+    try:
+        return asyncio.run(work)
+    except ContentError as error:
+        print("mentorbot: the content directory has problems, so it could not be imported:")
+        for problem in error.problems:
+            print(f"  {problem}")
+        return 2
 
 
 def _validate(directory: Path) -> int:
@@ -152,7 +249,7 @@ def _validate(directory: Path) -> int:
 
 def _eval_retrieval(directory: Path, questions: Path | None) -> int:
     from bot.core.content import ContentError, load_content
-    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_cases
+    from bot.mentor.evaluation import QUESTIONS_FILE, describe, evaluate, load_eval
 
     try:
         content = load_content(directory)
@@ -160,13 +257,20 @@ def _eval_retrieval(directory: Path, questions: Path | None) -> int:
         print(f"the content in {directory} has problems; run `mentorbot content validate`")
         print(f"{len(error.problems)} problem(s), the first: {error.problems[0]}")
         return 2
-    print(describe(evaluate(content, load_cases(questions or QUESTIONS_FILE))))
+    print(describe(evaluate(content, load_eval(questions or QUESTIONS_FILE))))
     return 0
 
 
 async def _db(settings, action: str) -> int:
-    from bot.core.db import create_engine, revisions, upgrade
+    from bot.checks import check_database, sqlite_missing
+    from bot.core.db import create_engine, newest_revision, revisions, upgrade
 
+    if action == "status" and (missing := sqlite_missing(settings)):
+        # Opening a SQLite file creates it; a status check must not leave one behind.
+        print(f"database revision: none (no database at {missing} yet); newest: ", end="")
+        print(f"{newest_revision()}\n`mentorbot db upgrade` or `mentorbot run` creates it.")
+        return 0
+    await check_database(settings)
     engine = create_engine(settings.resolved_database_url)
     try:
         if action == "upgrade":
@@ -179,26 +283,33 @@ async def _db(settings, action: str) -> int:
 
 
 def _discord_sync(settings, guild: int | None) -> int:
-    from bot.core.errors import SetupError
     from bot.platforms.discord.sync import sync
 
-    try:
-        lines = asyncio.run(sync(settings, guild))
-    except SetupError as error:
-        print(f"mentorbot: {error}", file=sys.stderr)
-        return 2
-    print("\n".join(lines))
+    print("\n".join(asyncio.run(sync(settings, guild))))
     return 0
 
 
 def _bench(args) -> int:
+    from pydantic import ValidationError
+
+    from bot.redact import mask_credentials
+
+    try:
+        database = args.database and _normalise_url(args.database)
+    except ValidationError as error:
+        reason = error.errors(include_input=False)[0]["msg"].removeprefix("Value error, ")
+        print(f"mentorbot bench: --database {mask_credentials(reason)}", file=sys.stderr)
+        return 2
+    if args.bench_command == "commands":
+        from bot.bench import commands
+
+        return commands.main(args.concurrency, database, args.commands, args.rate)
     from bot.bench import fanout
 
-    database = args.database and _normalise_url(args.database)
     try:
         return fanout.main(args.members, database, args.workers, args.batch)
     except ValueError as error:
-        print(f"mentorbot bench: {error}", file=sys.stderr)
+        print(f"mentorbot bench: {mask_credentials(str(error))}", file=sys.stderr)
         return 2
 
 
@@ -210,8 +321,21 @@ def _normalise_url(url: str) -> str:
 
 def _run(settings, platform: str | None, worker: bool = False) -> int:
     from bot.app import run, work
+    from bot.checks import ready_to_run
     from bot.core.content import ContentError
+    from bot.settings import DEFAULT_CONTENT_DIR
 
+    if settings.content_dir == DEFAULT_CONTENT_DIR and not DEFAULT_CONTENT_DIR.is_dir():
+        # An installed copy (pip install mentorbot) carries no content/ of its own.
+        print(
+            "mentorbot: MENTORBOT_CONTENT_DIR is not set and this installed copy has no "
+            f"content/ beside it ({DEFAULT_CONTENT_DIR}). Set MENTORBOT_CONTENT_DIR to your "
+            "content directory, for example a checkout's content/ folder.",
+            file=sys.stderr,
+        )
+        return 2
+
+    ready_to_run(settings)
     try:
         return asyncio.run(work(settings) if worker else run(settings, platform))
     except ContentError as error:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.core.zones import close_zone, is_known_zone
+from bot.redact import mask_url
 
 # The repository's content/ sits beside the package in a checkout; an installed copy
 # (the Docker image) points MENTORBOT_CONTENT_DIR at its own directory instead.
@@ -25,6 +29,9 @@ ACTIVATING_VARIABLES = (
     "ANTHROPIC_BASE_URL",
     "DATABASE_URL",
 )
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _env(*names: str) -> AliasChoices:
@@ -93,37 +100,68 @@ class Settings(BaseSettings):
     delivery_tick_seconds: float = Field(
         30.0, gt=0, le=3600, validation_alias=_env("MENTORBOT_DELIVERY_TICK_SECONDS")
     )
+    # How often each process looks for newly published content (members see it this late).
+    content_poll_seconds: float = Field(
+        30.0, gt=0, le=60, validation_alias=_env("MENTORBOT_CONTENT_POLL_SECONDS")
+    )
+    # Where new lessons are announced: a channel id, or per platform `discord:123,slack:C456`.
+    announce_channel: str | None = Field(None, validation_alias=_env("MENTORBOT_ANNOUNCE_CHANNEL"))
     # Items sent and not marked done before the path is held and a nudge goes out instead.
     pacing_limit: int = Field(3, ge=1, le=100, validation_alias=_env("MENTORBOT_PACING_LIMIT"))
 
     @field_validator("discord_api_base_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("DISCORD_API_BASE_URL must start with https:// (or http://)")
-        return value.rstrip("/")
+    def _rest_url(cls, value: str) -> str:
+        return _url(value, ("https", "http")).rstrip("/")
 
     @field_validator("discord_gateway_url")
     @classmethod
     def _websocket_url(cls, value: str) -> str:
-        if not value.startswith(("wss://", "ws://")):
-            raise ValueError("DISCORD_GATEWAY_URL must start with wss:// (or ws://)")
-        return value
+        return _url(value, ("wss", "ws"))
 
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            return value
         if value.startswith(("postgres://", "postgresql://")):
-            return "postgresql+asyncpg://" + value.split("://", 1)[1]
-        if value.startswith("sqlite://"):
-            return "sqlite+aiosqlite://" + value.split("://", 1)[1]
+            value = "postgresql+asyncpg://" + value.split("://", 1)[1]
+        elif value.startswith("sqlite://"):
+            value = "sqlite+aiosqlite://" + value.split("://", 1)[1]
+        elif not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:/// or postgresql+asyncpg://")
+        # Imported here: SQLAlchemy takes a while to load, and most commands never need it.
+        from sqlalchemy.engine import make_url
+
+        try:
+            make_url(value)
+        except Exception:
+            raise ValueError(f"{mask_url(value)} is not a database URL I can read") from None
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if is_known_zone(value):
+            return value
+        hint = close_zone(value)
+        suggestion = f" (did you mean {hint}?)" if hint else ""
         raise ValueError(
-            "DATABASE_URL must start with sqlite+aiosqlite:/// or postgresql+asyncpg://"
+            f"'{value[:64]}' is not an IANA time zone{suggestion}; use a name such as UTC, "
+            "Europe/Berlin or America/New_York"
         )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @field_validator("anthropic_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        return None if value is None else _url(value, ("http", "https"))
 
     @property
     def resolved_database_url(self) -> str:
@@ -134,3 +172,26 @@ class Settings(BaseSettings):
     @property
     def uses_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+
+def _url(value: str, schemes: tuple[str, ...]) -> str:
+    """`value` if it is a URL with one of `schemes`, a host and a good port."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it checks the port is a number in range
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in schemes or not parts.hostname:
+        wanted = " or ".join(f"{scheme}://" for scheme in schemes)
+        raise ValueError(f"{mask_url(value)[:200]} is not a {wanted} URL")
+    return value
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    """One line per bad setting, naming its variable and never echoing its value."""
+    lines = []
+    for detail in error.errors(include_input=False, include_url=False):
+        name = ".".join(str(part) for part in detail["loc"]) or "settings"
+        message = detail["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {mask_url(message)}")
+    return lines

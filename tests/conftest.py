@@ -11,20 +11,66 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import App, build_app, console_adapter
 from bot.core.clock import FixedClock, OffsetClock
-from bot.core.content import ContentSet, load_content
+from bot.core.content import ContentSet, Quiz, load_content
 from bot.core.db import create_engine, session_factory, upgrade
+from bot.core.placement import pull
 from bot.core.services import ContentStore, Services
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR, Settings
 
-POSTGRES_URL = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("MENTORBOT_REQUIRE_POSTGRES") == "1"
+# Without MENTORBOT_TEST_DATABASE_URL, a PostgreSQL answering on the usual local port is used.
+LOCAL_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+
+def _find_postgres() -> tuple[str | None, str]:
+    """The server the PostgreSQL tests use, and a line saying where it came from."""
+    url = os.environ.get("MENTORBOT_TEST_DATABASE_URL")
+    if url:
+        return url, "from MENTORBOT_TEST_DATABASE_URL"
+    try:
+        asyncio.run(_admin("SELECT 1", LOCAL_POSTGRES))
+    except Exception as error:
+        return None, f"none answered on 127.0.0.1:5432 ({type(error).__name__}); its tests skip"
+    return LOCAL_POSTGRES, "found on 127.0.0.1:5432"
+
+
 START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # a Monday
+
+# Property tests run the same examples in CI every time (a new find must not block an unrelated
+# merge by chance); on a developer's machine they explore new ones. Examples take milliseconds
+# to seconds (each may touch the database), so no per-example deadline.
+hypothesis_settings.register_profile("default", deadline=None)
+hypothesis_settings.register_profile("ci", deadline=None, derandomize=True)
+hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+def leaning_answers(quiz: Quiz, path_id: str) -> list[int]:
+    """Per question, the index of the option that pulls hardest towards `path_id`.
+
+    Options stand in their natural order, so tests find answers by their weights, not position.
+    """
+    return [
+        max(range(len(q.options)), key=lambda i, q=q: pull(q.options[i], path_id))
+        for q in quiz.questions
+    ]
+
+
+def mixed_answers(quiz: Quiz, first: str, second: str) -> list[int]:
+    """Alternates between the answers leaning most towards `first` and towards `second`."""
+    leaning = (leaning_answers(quiz, first), leaning_answers(quiz, second))
+    return [leaning[n % 2][n] for n in range(len(quiz.questions))]
+
+
+def typed(answers: list[int]) -> list[str]:
+    """Answer indexes as a member types them: '1' for the first option."""
+    return [str(index + 1) for index in answers]
 
 
 @pytest.fixture(scope="session")
@@ -42,8 +88,8 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'mentorbot.db'}"
 
 
-async def _admin(statement: str) -> None:
-    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+async def _admin(statement: str, url: str | None = None) -> None:
+    engine = create_async_engine(url or POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
             await conn.execute(text(statement))
@@ -51,13 +97,24 @@ async def _admin(statement: str) -> None:
         await engine.dispose()
 
 
+POSTGRES_URL, POSTGRES_SOURCE = _find_postgres()
+
+
+def pytest_report_header() -> list[str]:
+    where = make_url(POSTGRES_URL).render_as_string() if POSTGRES_URL else "not used"
+    return [
+        "databases: SQLite files in temporary directories; "
+        f"PostgreSQL {where} ({POSTGRES_SOURCE}), a fresh database per test"
+    ]
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A PostgreSQL database of its own, dropped afterwards; skipped without a server."""
     if not POSTGRES_URL:
         if REQUIRE_POSTGRES:
-            pytest.fail("MENTORBOT_TEST_DATABASE_URL is not set but PostgreSQL is required")
-        pytest.skip("MENTORBOT_TEST_DATABASE_URL not set")
+            pytest.fail(f"PostgreSQL is required but not available: {POSTGRES_SOURCE}")
+        pytest.skip(f"PostgreSQL: {POSTGRES_SOURCE}")
     name = f"mentorbot_test_{uuid.uuid4().hex[:12]}"
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.settings import Settings
+from bot.settings import Settings, settings_problems
 
 
 def test_default_database_is_a_sqlite_file_in_the_data_dir(clean_env, tmp_path: Path):
@@ -44,6 +44,57 @@ def test_env_file_is_read(clean_env, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert settings.default_timezone == "Europe/Berlin"
 
 
+@pytest.mark.parametrize(
+    "zone", ["Mars/Base", "localtime", "posixrules", "Factory", "europe/berlin"]
+)
+def test_default_timezone_must_be_an_iana_zone(clean_env, zone: str):
+    """MENTORBOT_DEFAULT_TIMEZONE is checked at start, not when the first member joins."""
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, MENTORBOT_DEFAULT_TIMEZONE=zone)
+    (problem,) = settings_problems(refused.value)
+    assert problem.startswith("MENTORBOT_DEFAULT_TIMEZONE: ") and "IANA time zone" in problem
+
+
+def test_unsupported_database_url_is_refused_without_its_password(clean_env):
+    """The problem names DATABASE_URL and what it must start with; the password stays out."""
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, DATABASE_URL="mysql://bot:hunter2@db/mentor")
+    (problem,) = settings_problems(refused.value)
+    assert problem.startswith("DATABASE_URL: must start with")
+    assert "hunter2" not in problem
+
+
+def test_unreadable_database_url_is_shown_masked(clean_env):
+    """A URL SQLAlchemy cannot parse is quoted back with its password replaced by ***."""
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, DATABASE_URL="postgresql://bot:hunter2@db:port/mentor")
+    (problem,) = settings_problems(refused.value)
+    assert "bot:***@db" in problem and "hunter2" not in problem
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MENTORBOT_LOG_LEVEL", "loud"),
+        ("ANTHROPIC_BASE_URL", "ftp://proxy:hunter2@host"),
+        ("ANTHROPIC_BASE_URL", "http://host:99999"),
+        ("MENTORBOT_PACING_LIMIT", "many"),
+    ],
+)
+def test_every_bad_setting_is_one_line_naming_it(clean_env, variable: str, value: str):
+    """Each bad value gives exactly one line that starts with its variable and hides secrets."""
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, **{variable: value})
+    (problem,) = settings_problems(refused.value)
+    assert problem.startswith(f"{variable}: ")
+    assert "hunter2" not in problem
+
+
+def test_log_level_is_case_insensitive(clean_env):
+    """MENTORBOT_LOG_LEVEL=debug is read as DEBUG."""
+    assert Settings(_env_file=None, MENTORBOT_LOG_LEVEL="debug").log_level == "DEBUG"
+
+
 def test_discord_defaults_point_at_discord(clean_env):
     """Without settings, REST goes to Discord's API v10 and the gateway to Discord's."""
     settings = Settings(_env_file=None)
@@ -54,9 +105,15 @@ def test_discord_defaults_point_at_discord(clean_env):
 
 def test_discord_urls_must_be_http_and_websocket(clean_env):
     """A gateway URL given as https:// (a common slip) is refused with what to write instead."""
-    with pytest.raises(ValidationError, match="DISCORD_GATEWAY_URL must start with wss://"):
+    with pytest.raises(ValidationError) as refused:
         Settings(_env_file=None, DISCORD_GATEWAY_URL="https://gateway.discord.gg")
-    with pytest.raises(ValidationError, match="DISCORD_API_BASE_URL must start with https://"):
+    assert settings_problems(refused.value) == [
+        "DISCORD_GATEWAY_URL: https://gateway.discord.gg is not a wss:// or ws:// URL"
+    ]
+    with pytest.raises(ValidationError) as refused:
         Settings(_env_file=None, DISCORD_API_BASE_URL="discord.com/api")
+    assert settings_problems(refused.value) == [
+        "DISCORD_API_BASE_URL: discord.com/api is not a https:// or http:// URL"
+    ]
     proxy = Settings(_env_file=None, DISCORD_API_BASE_URL="http://proxy:8080/api/v10/")
     assert proxy.discord_api_base_url == "http://proxy:8080/api/v10"

@@ -85,7 +85,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-async def _ensure_database(url: str) -> None:
+async def ensure_database(url: str) -> None:
     """Create the PostgreSQL benchmark database when it does not exist yet."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "postgresql":
@@ -113,7 +113,7 @@ async def _clear(conn) -> None:
 
 
 async def seed(url: str, members: int, now: datetime) -> None:
-    await _ensure_database(url)
+    await ensure_database(url)
     engine = create_engine(url)
     try:
         await upgrade(engine)

@@ -24,3 +24,4 @@ class Act(StrEnum):
     SCHEDULE = "schedule"
     SCHEDULE_SET = "schedule-set"
     FORGET = "forget"
+    PUBLISH = "publish"

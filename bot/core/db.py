@@ -7,8 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import event, inspect, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -17,13 +19,26 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 SessionFactory = Callable[[], AsyncSession]
 
 
-def create_engine(url: str) -> AsyncEngine:
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL; None for PostgreSQL and in-memory databases."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    # Statement parameters hold questions and display names: kept out of error messages and
+    # so out of the log, which forget-me cannot reach.
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_async_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+        )
+    if (file := sqlite_file(url)) is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+    )
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -32,9 +47,27 @@ def create_engine(url: str) -> AsyncEngine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, so forget-me leaves no text in free pages.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     return engine
+
+
+async def scrub_deleted(session: AsyncSession) -> None:
+    """After a deletion that must leave no trace: SQLite copies the write-ahead log into the
+    file (whose freed pages secure_delete has zeroed) and empties the log, which still holds
+    the old pages. PostgreSQL's own files are its administrator's concern."""
+    if session.bind.dialect.name == "sqlite":
+        await session.exec(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+
+
+def insert_new(session: AsyncSession, table: type[SQLModel]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that skips a row whose unique key is already taken (`ON CONFLICT DO NOTHING`):
+    of two requests racing to create the same row, neither fails. Its result's rowcount says
+    whether this one made it."""
+    insert = postgresql.insert if session.bind.dialect.name == "postgresql" else sqlite.insert
+    return insert(table).on_conflict_do_nothing()
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

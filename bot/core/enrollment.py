@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import Clock
 from bot.core.content import ContentSet, Item, LearningPath
+from bot.core.db import insert_new
 from bot.core.delivery.plan import reschedule
 from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member, MemberStatus
 
@@ -71,10 +72,11 @@ async def enroll(
 
 
 def current_item(content: ContentSet, enrollment: Enrollment) -> Item | None:
+    """The member's open item; if it has since left the path, the next one after its place."""
     path = content.path(enrollment.path_id)
     if path is None or enrollment.current_item_id is None:
         return None
-    return path.item(enrollment.current_item_id)
+    return path.at_or_after(enrollment.current_item_id)
 
 
 async def mark_done(
@@ -93,19 +95,24 @@ async def mark_done(
     item = path.item(item_id) if path is not None and item_id else current
     if path is None or item is None:
         return None
-    done = await completed_ids(session, member)
-    if item.id in done:
-        return DoneResult(done=item, next=current, already=True)
     now = clock.now()
-    session.add(
-        Completion(
+    done = await completed_ids(session, member)
+    already = item.id in done
+    if not already:
+        completion = Completion(
             member_id=member.id, path_id=path.id, item_id=item.id, link=link, completed_at=now
         )
-    )
+        # A double click sends two of these at once, both before either is saved: the second
+        # finds the row taken and counts as already done, instead of failing on the unique
+        # (member, item) key.
+        inserted = await session.exec(
+            insert_new(session, Completion).values(completion.model_dump(exclude={"id"}))
+        )
+        already = inserted.rowcount == 0
     done.add(item.id)
     if current is not None and current.id != item.id:
         # An earlier or later item from its own DM: the member's place does not move.
-        return DoneResult(done=item, next=current)
+        return DoneResult(done=item, next=current, already=already)
     following = path.items[path.items.index(item) + 1 :]
     upcoming = next((i for i in following if i.id not in done), None)
     enrollment.current_item_id = upcoming.id if upcoming else None
@@ -114,4 +121,4 @@ async def mark_done(
         enrollment.ended_at = now
     session.add(enrollment)
     await session.flush()
-    return DoneResult(done=item, next=upcoming)
+    return DoneResult(done=item, next=upcoming, already=already)

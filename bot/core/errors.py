@@ -1,4 +1,4 @@
-"""Errors a member, moderator or operator can cause: the message says what to do instead."""
+"""Errors a member or moderator can cause: the message says what to do instead."""
 
 
 class UserError(Exception):
@@ -6,8 +6,3 @@ class UserError(Exception):
         super().__init__(message)
         self.message = message
         self.usage = usage
-
-
-class SetupError(Exception):
-    """Something the operator must fix before the bot can run (a refused token, an unreachable
-    platform): the bot stops with this one message instead of a traceback."""

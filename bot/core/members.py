@@ -7,6 +7,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.clock import Clock
+from bot.core.db import insert_new
 from bot.core.models import (
     Completion,
     Delivery,
@@ -34,24 +35,26 @@ async def get_or_create_member(
     session: AsyncSession, caller: Caller, clock: Clock, default_timezone: str
 ) -> Member:
     member = await find_member(session, caller)
-    if member is not None:
-        if member.display_name != caller.display_name:
-            member.display_name = caller.display_name[:100]
-            session.add(member)
-        return member
-    now = clock.now()
-    member = Member(
-        platform=caller.platform,
-        workspace_id=caller.workspace_id,
-        user_id=caller.user_id,
-        display_name=caller.display_name[:100],
-        timezone=caller.timezone or default_timezone,
-        status=MemberStatus.ACTIVE,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(member)
-    await session.flush()
+    if member is None:
+        # Two first commands from a new member may race here: the slower insert does nothing,
+        # and both go on with the one row.
+        now = clock.now()
+        new = Member(
+            platform=caller.platform,
+            workspace_id=caller.workspace_id,
+            user_id=caller.user_id,
+            display_name=caller.display_name[:100],
+            timezone=caller.timezone or default_timezone,
+            status=MemberStatus.ACTIVE,
+            created_at=now,
+            updated_at=now,
+        )
+        await session.exec(insert_new(session, Member).values(new.model_dump(exclude={"id"})))
+        member = await find_member(session, caller)
+        assert member is not None
+    if member.display_name != caller.display_name[:100]:
+        member.display_name = caller.display_name[:100]
+        session.add(member)
     return member
 
 

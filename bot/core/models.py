@@ -49,6 +49,13 @@ def _json() -> Any:
     return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
+def _json_with_default(factory: type, empty: str) -> Any:
+    """A JSON column added to a table with rows in it: they get `empty`."""
+    return Field(
+        default_factory=factory, sa_column=Column(JSON, nullable=False, server_default=empty)
+    )
+
+
 class MemberStatus(StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -192,7 +199,15 @@ class Question(SQLModel, table=True):
     created_at: datetime = _when(index=True)
 
 
+class RevisionOrigin(StrEnum):
+    DIRECTORY = "directory"
+    PUBLISH = "publish"
+    ROLLBACK = "rollback"
+
+
 class ContentRevision(SQLModel, table=True):
+    """One version of the whole content set: every file's text, and what changed from the last."""
+
     __tablename__ = "content_revision"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -201,7 +216,22 @@ class ContentRevision(SQLModel, table=True):
     summary: str = Field(max_length=200)
     published_by: str = Field(max_length=100)
     published_at: datetime = _when()
+    # Relative path (paths/<id>/<file>, quiz.yaml) -> the file's text.
     snapshot: dict[str, str] = _json()
+    origin: str = Field(
+        default=RevisionOrigin.PUBLISH,
+        sa_column=Column(String(16), nullable=False, server_default=RevisionOrigin.PUBLISH.value),
+    )
+    added: list[str] = _json_with_default(list, "[]")
+    changed: list[str] = _json_with_default(list, "[]")
+    removed: list[str] = _json_with_default(list, "[]")
+    # path id -> {item id that left the path: the item it came after, or None}
+    retired: dict[str, dict[str, str | None]] = _json_with_default(dict, "{}")
+    # This snapshot is what the content directory held at a start (see docs/content.md).
+    directory: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    announced_at: datetime | None = _when(nullable=True)
 
 
 class AuditEntry(SQLModel, table=True):

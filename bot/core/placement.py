@@ -39,10 +39,14 @@ def place(quiz: Quiz, answers: Mapping[str, int]) -> Placement:
     return Placement(leader, scores, tuple(_strongest_reasons(options, leader, MAX_REASONS)), True)
 
 
-def _strongest_reasons(options: list[QuizOption], path: str, limit: int) -> list[str]:
-    def pull(option: QuizOption) -> int:
-        others = [w for p, w in option.weights.items() if p != path]
-        return option.weights.get(path, 0) - max(others, default=0)
+def pull(option: QuizOption, path: str) -> int:
+    """How far an answer moves a member towards `path`, ahead of any other path it names."""
+    others = [w for p, w in option.weights.items() if p != path]
+    return option.weights.get(path, 0) - max(others, default=0)
 
-    ranked = sorted((o for o in options if pull(o) > 0), key=pull, reverse=True)
+
+def _strongest_reasons(options: list[QuizOption], path: str, limit: int) -> list[str]:
+    ranked = sorted(
+        (o for o in options if pull(o, path) > 0), key=lambda o: pull(o, path), reverse=True
+    )
     return [o.reason for o in ranked[:limit]]

@@ -133,6 +133,15 @@ class Mentor(Protocol):
         ...
 
 
+class Announcer(Protocol):
+    """Posts in a community channel (a new lesson, say). An adapter that can, offers
+    `announce`; `channel` is the platform's own channel id or name."""
+
+    platform: str
+
+    async def announce(self, channel: str, message: Message) -> None: ...
+
+
 class Adapter(Protocol):
     """A platform connection the runtime starts: it takes commands until `stop` is set, then
     stops taking them and returns. Its `messenger` sends the scheduled DMs."""

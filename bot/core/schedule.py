@@ -13,13 +13,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.core.errors import UserError
 from bot.core.messages import Moment
 from bot.core.models import Member
+from bot.core.text import shown
+from bot.core.zones import close_zone, is_known_zone
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_ALIASES = {
@@ -27,6 +29,14 @@ DAY_ALIASES = {
     "everyday": DAYS,
     "weekdays": DAYS[:5],
     "weekends": DAYS[5:],
+}
+# A day is its three letters or its full English name; nothing in between ("monkey" is not one).
+_DAY_NAMES = {
+    **{day: day for day in DAYS},
+    **{
+        name: name[:3]
+        for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    },
 }
 SCHEDULE_USAGE = "/mentor schedule <HH:MM> <time zone> [days]"
 SCHEDULE_EXAMPLE = "for example `/mentor schedule 07:30 Europe/Berlin mon-fri`"
@@ -99,23 +109,22 @@ def parse_time(text: str) -> str:
     match = _TIME.match(text.strip())
     if not match:
         raise UserError(
-            f"'{text}' is not a time of day; use 24-hour HH:MM, {SCHEDULE_EXAMPLE}", SCHEDULE_USAGE
+            f"'{shown(text)}' is not a time of day; use 24-hour HH:MM, {SCHEDULE_EXAMPLE}",
+            SCHEDULE_USAGE,
         )
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 def parse_timezone(text: str) -> str:
     name = text.strip()
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        hint = _close_zone(name)
+    if not is_known_zone(name):
+        hint = close_zone(name)
         suggestion = f" Did you mean `{hint}`?" if hint else ""
         raise UserError(
-            f"'{name}' is not a time zone I know.{suggestion} Use an IANA name such as "
+            f"'{shown(name)}' is not a time zone I know.{suggestion} Use an IANA name such as "
             f"Europe/Berlin, America/New_York or Asia/Kolkata; {SCHEDULE_EXAMPLE}",
             SCHEDULE_USAGE,
-        ) from None
+        )
     return name
 
 
@@ -127,15 +136,14 @@ def parse_days(text: str | None) -> tuple[str, ...]:
         return DAY_ALIASES[text]
     chosen: set[str] = set()
     for part in text.split(","):
-        first, _, last = part.partition("-")
-        first, last = first[:3], (last or first)[:3]
-        if first not in DAYS or last not in DAYS:
+        ends = part.split("-")
+        if len(ends) > 2 or any(end not in _DAY_NAMES for end in ends):
             raise UserError(
-                f"'{part}' is not a day or a range of days; use mon-fri, sat,sun, weekdays or "
-                f"daily, {SCHEDULE_EXAMPLE}",
+                f"'{shown(part)}' is not a day or a range of days; use mon-fri, sat,sun, "
+                f"weekdays or daily, {SCHEDULE_EXAMPLE}",
                 SCHEDULE_USAGE,
             )
-        start, end = DAYS.index(first), DAYS.index(last)
+        start, end = DAYS.index(_DAY_NAMES[ends[0]]), DAYS.index(_DAY_NAMES[ends[-1]])
         span = range(start, end + 1) if start <= end else [*range(start, 7), *range(0, end + 1)]
         chosen.update(DAYS[i] for i in span)
     return tuple(day for day in DAYS if day in chosen)
@@ -158,11 +166,3 @@ def describe_days(days: tuple[str, ...] | list[str]) -> str:
     if days == DAYS[5:]:
         return "weekends (sat, sun)"
     return ", ".join(days)
-
-
-def _close_zone(name: str) -> str | None:
-    lowered = name.lower().replace(" ", "_")
-    for zone in sorted(available_timezones()):
-        if zone.lower() == lowered or zone.lower().endswith("/" + lowered):
-            return zone
-    return None

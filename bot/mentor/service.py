@@ -8,8 +8,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
 from bot.core.actions import Act
 from bot.core.clock import Clock
@@ -22,9 +24,19 @@ from bot.core.messages import Choice, Message, MessageRef
 from bot.core.models import Question
 from bot.core.ports import Replier
 from bot.core.services import ContentStore
-from bot.mentor.limits import Limits, limit_reached, usage_today, zone
-from bot.mentor.llm import AnswerFailed, AnswerStream, Usage
-from bot.mentor.offline import OfflineAnswers
+from bot.core.text import storable
+from bot.mentor.limits import (
+    Limits,
+    estimated_tokens,
+    record_usage,
+    refusal,
+    release,
+    reserve,
+    save_answer,
+    zone,
+)
+from bot.mentor.llm import ANSWER_MAX_TOKENS, AnswerFailed, AnswerStream, Usage
+from bot.mentor.offline import NOTHING_FITS_FOOTER, OfflineAnswers
 from bot.mentor.prompt import Prompt, Turn, build_prompt, cited_numbers, read_reply, strip_citations
 from bot.mentor.report import report
 from bot.mentor.retrieval import LessonIndex, Passage, query_terms
@@ -79,6 +91,8 @@ class MentorService:
         self._indexed: ContentSet | None = None
         self._index: LessonIndex | None = None
         self.index()
+        # Rebuilt as soon as new content is swapped in, not when the next question waits on it.
+        content.on_replace(lambda _: self.index())
 
     def index(self) -> LessonIndex:
         """The index of the content in use, rebuilt when new content is published."""
@@ -90,65 +104,75 @@ class MentorService:
         return self._index
 
     async def ask(self, caller: Caller, question: str, reply: Replier) -> None:
+        question = storable(question)
         now = self.clock.now()
         conversation = conversation_of(caller)
         content = self.content.current
         async with self.db() as session, session.begin():
             member = await get_or_create_member(session, caller, self.clock, self.default_timezone)
             enrollment = await active_enrollment(session, member)
-            member_zone = zone(member.timezone)
-            today = await usage_today(session, member.id, member_zone, now)
             history = await _history(session, member.id, conversation, now)
+            previous = await _previous_question(session, member.id, conversation, now)
             member_id, zone_name = member.id, member.timezone
+        member_zone = zone(zone_name)
         path = content.path(enrollment.path_id) if enrollment else None
         current = current_item(content, enrollment) if enrollment else None
         # A follow-up such as "and for images?" means little alone: search with the last question.
-        query = f"{question} {history[-1].question}" if history else question
-        passages = self.index().search(query)
-        answers = self.answers
-        if answers.model is not None:
-            limited = limit_reached(self.limits, today, member_zone, zone_name, now)
-            if limited:
-                answers = OfflineAnswers(lead=limited, tail=None)
+        passages = self.index().search(question, previous=previous)
         paths = list(content.paths.values())
         prompt = build_prompt(question, passages, history, path, current, paths)
+        row = Question(
+            member_id=member_id,
+            conversation_id=conversation,
+            question=question,
+            model=self.answers.model,
+            created_at=now,
+        )
+        answers, asked = self.answers, 0
+        if answers.model is not None:
+            row.input_tokens, row.output_tokens = estimated_tokens(prompt, ANSWER_MAX_TOKENS)
+            async with self.db() as session, session.begin():
+                row.id, today = await reserve(session, self.limits, row, member_zone)
+            asked = today.asked
+            if row.id is None:
+                limited = refusal(self.limits, today, member_zone, zone_name, now)
+                answers = OfflineAnswers(lead=limited, tail=None)
+        if answers.model is None:
+            # The member reads the quotes themselves: only the sentences that answer, from
+            # lessons relevant enough, and none at all when nothing fits.
+            passages = self.index().quotes(question, previous)
+            prompt = build_prompt(question, passages, history, path, current, paths)
 
         ref = await reply.send(Message(title=TITLE, body=""))
         try:
             raw, usage = await self._stream(answers, prompt, reply, ref)
         except AnswerFailed as failure:
             log.warning("question from member %s not answered (%s)", member_id, failure.reason)
+            if row.id is not None:
+                async with self.db() as session, session.begin():
+                    await release(session, row.id)
             await reply.edit(ref, _failed(failure.shown, failure, passages))
             return
         reading = read_reply(raw)
-        answer = reading.text.strip()
+        answer = storable(reading.text.strip())
         sources = _sources(answer, prompt, content)
         offline = answers.model is None
         unsure = reading.unsure or (offline and not passages)
-        row = Question(
-            member_id=member_id,
-            conversation_id=conversation,
-            question=question,
-            answer=answer,
-            citations=[s.item.id for s in sources],
-            model=answers.model,
-            input_tokens=usage.input_tokens,
-            output_tokens=usage.output_tokens,
-            cache_read_tokens=usage.cache_read_tokens,
-            cache_write_tokens=usage.cache_write_tokens,
-            unsure=unsure,
-            topic=reading.topic or (_topic_of(question) if unsure else None),
-            created_at=now,
-        )
-        async with self.db() as session, session.begin():
-            session.add(row)
-            await session.flush()
+        row.answer, row.citations, row.unsure = answer, [s.item.id for s in sources], unsure
+        row.topic = reading.topic or (_topic_of(question) if unsure else None)
+        await self._keep(row, usage, counted=not offline)
         _log_answer(row)
-        left = self.limits.daily_quota - today.asked - (0 if offline else 1)
+        if offline and not passages:
+            # Nothing to rate and nothing quoted: say so, and let a reply try other words.
+            await reply.edit(
+                ref, Message(title=TITLE, body=answer, footer=NOTHING_FITS_FOOTER, follow_up=True)
+            )
+            return
+        left = max(self.limits.daily_quota - asked, 0)
         footer = (
             "Quoted from your lessons"
             if offline
-            else f"Answered by Claude from your lessons · {max(left, 0)} of "
+            else f"Answered by Claude from your lessons · {left} of "
             f"{self.limits.daily_quota} questions left today"
         )
         await reply.edit(
@@ -164,6 +188,28 @@ class MentorService:
                 follow_up=True,
             ),
         )
+
+    async def _keep(self, row: Question, usage: Usage, *, counted: bool) -> None:
+        """Store the exchange. A counted question's tokens are written first, on their own, so
+        the budget sees what Claude was paid for even if the answer cannot be saved."""
+        row.input_tokens, row.output_tokens = usage.input_tokens, usage.output_tokens
+        row.cache_read_tokens, row.cache_write_tokens = (
+            usage.cache_read_tokens,
+            usage.cache_write_tokens,
+        )
+        if not counted:
+            row.model = None
+            async with self.db() as session, session.begin():
+                session.add(row)
+                await session.flush()
+            return
+        async with self.db() as session, session.begin():
+            await record_usage(session, row.id, usage)
+        try:
+            async with self.db() as session, session.begin():
+                await save_answer(session, row)
+        except SQLAlchemyError:
+            log.exception("answer %s for member %s could not be saved", row.id, row.member_id)
 
     async def _stream(
         self, answers: AnswerStream, prompt: Prompt, reply: Replier, ref: MessageRef
@@ -218,23 +264,38 @@ def conversation_of(caller: Caller) -> str:
     return caller.conversation_id or f"{caller.platform}:{caller.workspace_id}:{caller.user_id}"
 
 
-async def _history(
-    session: AsyncSession, member_id: int, conversation: str, now: datetime
-) -> list[Turn]:
-    """This member's recent exchanges in this conversation: never another member's."""
-    rows = await session.exec(
+def _recent(member_id: int, conversation: str, now: datetime) -> SelectOfScalar[Question]:
+    """This member's exchanges in this conversation within the memory window, newest first:
+    never another member's."""
+    return (
         select(Question)
         .where(
             Question.member_id == member_id,
             Question.conversation_id == conversation,
-            Question.model.is_not(None),
             Question.created_at >= now - MEMORY_WINDOW,
         )
         .order_by(Question.created_at.desc(), Question.id.desc())
-        .limit(MEMORY_TURNS)
+    )
+
+
+async def _history(
+    session: AsyncSession, member_id: int, conversation: str, now: datetime
+) -> list[Turn]:
+    """The recent exchanges Claude answered, oldest first, for the prompt."""
+    rows = await session.exec(
+        _recent(member_id, conversation, now).where(Question.model.is_not(None)).limit(MEMORY_TURNS)
     )
     turns = [Turn(r.question, strip_citations(r.answer)) for r in rows.all()]
     return [t for t in reversed(turns) if t.answer]
+
+
+async def _previous_question(
+    session: AsyncSession, member_id: int, conversation: str, now: datetime
+) -> str:
+    """The last question of the conversation, however it was answered: a follow-up is searched
+    with it."""
+    last = (await session.exec(_recent(member_id, conversation, now).limit(1))).first()
+    return last.question if last else ""
 
 
 def _sources(answer: str, prompt: Prompt, content: ContentSet) -> list[Source]:
@@ -266,7 +327,8 @@ def _with_sources(answer: str, sources: list[Source]) -> str:
 
 
 def _log_answer(row: Question) -> None:
-    # Quoted answers cost nothing, so only Claude's are worth a line at INFO.
+    # Quoted answers cost nothing, so only Claude's are worth a line at INFO. The topic is
+    # left out: it comes from the question's words, and forget-me cannot reach the log.
     log.log(
         logging.DEBUG if row.model is None else logging.INFO,
         "answer %s for member %s: model %s, input %d, output %d, cache read %d, "
@@ -278,7 +340,7 @@ def _log_answer(row: Question) -> None:
         row.output_tokens,
         row.cache_read_tokens,
         row.cache_write_tokens,
-        f", unsure about {row.topic!r}" if row.unsure else "",
+        ", unsure" if row.unsure else "",
     )
 
 

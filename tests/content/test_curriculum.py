@@ -27,6 +27,19 @@ REQUIRED_TOPICS = {
         "prompt",
         "secret",
         "ci/cd",
+        "temperature",
+        "top-p",
+        "reasoning model",
+        "messages.parse",
+        "responses.create",
+        "precision",
+        "confusion matrix",
+        "pdf",
+        "text-to-speech",
+        "synthetic",
+        "vllm",
+        "quantisation",
+        "batching",
     ],
     "ml-engineer": [
         "statistic",
@@ -37,6 +50,19 @@ REQUIRED_TOPICS = {
         "validation",
         "gradient-boosted",
         "neural network",
+        "bootstrap",
+        "calibrat",
+        "permutation importance",
+        "shap",
+        "k-means",
+        "isolation forest",
+        "conv2d",
+        "mixed precision",
+        "overfit one batch",
+        "range test",
+        "hugging face",
+        "lora",
+        "model card",
         "bias",
         "recommend",
         "fraud",
@@ -51,12 +77,23 @@ REQUIRED_TOPICS = {
 }
 
 
-@pytest.mark.parametrize("path_id", ["ai-engineer", "ml-engineer"])
-def test_career_paths_have_thirty_lessons_and_six_projects(content: ContentSet, path_id: str):
-    """The AI and ML paths each hold at least 30 lessons and 6 project prompts."""
+# The fewest lessons and projects each career path holds.
+PATH_SIZES = {"ai-engineer": (35, 6), "ml-engineer": (36, 6)}
+# Paths whose projects all list the lessons they build on in `requires:`.
+PREREQUISITE_PATHS = ["ai-engineer", "ml-engineer"]
+# A fenced code block longer or wider than this scrolls on a phone.
+MAX_CODE_LINES, MAX_CODE_WIDTH = 20, 80
+SHORT_CODE_PATHS = ["ai-engineer", "ml-engineer", "explorer"]
+
+
+@pytest.mark.parametrize("path_id", list(PATH_SIZES))
+def test_career_paths_hold_their_lessons_and_projects(content: ContentSet, path_id: str):
+    """Each career path holds at least its lessons and projects, about 40 items at most."""
     path = content.path(path_id)
-    assert path.lessons >= 30
-    assert path.projects >= 6
+    lessons, projects = PATH_SIZES[path_id]
+    assert path.lessons >= lessons
+    assert path.projects >= projects
+    assert len(path.items) <= 42
 
 
 def test_explorer_is_short_and_ends_by_offering_join(content: ContentSet):
@@ -75,6 +112,29 @@ def test_paths_cover_their_required_topics(content: ContentSet, path_id: str):
     assert missing == []
 
 
+# Lessons that teach the parts of each ML project, which the project must require.
+ML_PROJECT_PARTS = {
+    "ml-project-baseline": [
+        "ml-pipelines",
+        "ml-splits",
+        "ml-baselines",
+        "ml-metrics-regression",
+        "ml-trees",
+    ],
+    "ml-project-fraud": ["ml-fraud-detection", "ml-bootstrap", "ml-bias-testing"],
+    "ml-project-neural-net": ["ml-training-loop", "ml-deep-learning-practice"],
+    "ml-project-recommender": ["ml-recommender-evaluation", "ml-serving"],
+}
+
+
+@pytest.mark.parametrize("project_id", list(ML_PROJECT_PARTS))
+def test_ml_projects_come_after_the_lessons_for_their_parts(content: ContentSet, project_id: str):
+    """An ML project requires the lessons that teach what it asks for, so it comes after them."""
+    project = content.path("ml-engineer").item(project_id)
+    assert project is not None
+    assert set(ML_PROJECT_PARTS[project_id]) <= set(project.requires)
+
+
 def test_first_ai_project_is_the_transcription_tool(content: ContentSet):
     """The AI path's first project is the voice transcription tool with LLM clean-up."""
     first = next(i for i in content.path("ai-engineer").items if i.is_project)
@@ -82,15 +142,61 @@ def test_first_ai_project_is_the_transcription_tool(content: ContentSet):
     assert "whisper" in body and "fastapi" in body and "filler" in body
 
 
-def test_lessons_read_in_five_to_ten_minutes(content: ContentSet):
-    """Every lesson estimates 5 to 10 minutes."""
-    slow = [
+def test_lessons_estimate_reading_and_practice(content: ContentSet):
+    """Every lesson estimates 5 to 180 minutes: the reading plus its Try it."""
+    off = [
         i.id
         for p in content.paths.values()
         for i in p.items
-        if not i.is_project and not 5 <= i.minutes <= 10
+        if not i.is_project and not 5 <= i.minutes <= 180
     ]
-    assert slow == []
+    assert off == []
+
+
+@pytest.mark.parametrize("path_id", PREREQUISITE_PATHS)
+def test_projects_take_days_and_follow_their_lessons(content: ContentSet, path_id: str):
+    """Every project lists its prerequisites, all lessons on earlier days, and takes 4 h or more."""
+    path = content.path(path_id)
+    for project in (i for i in path.items if i.is_project):
+        required = [path.item(r) for r in project.requires]
+        assert required, f"{project.id} lists no prerequisites"
+        assert all(r is not None and not r.is_project for r in required), project.id
+        assert all(r.day < project.day for r in required), project.id
+        assert project.minutes >= 240, project.id
+
+
+def test_ai_projects_come_after_the_lessons_for_their_parts(content: ContentSet):
+    """The transcriber follows Whisper, recording and FastAPI; triage follows precision/recall."""
+    path = content.path("ai-engineer")
+    transcriber = path.item("ai-project-transcriber")
+    parts = {"ai-local-models", "ai-browser-recording", "ai-fastapi-backend"}
+    assert parts <= set(transcriber.requires)
+    triage = path.item("ai-project-ticket-triage")
+    metrics = [
+        i.id
+        for i in path.items
+        if i.id in triage.requires and "confusion matrix" in i.body and "precision" in i.body
+    ]
+    assert metrics
+
+
+@pytest.mark.parametrize("path_id", SHORT_CODE_PATHS)
+def test_code_blocks_fit_a_phone(content: ContentSet, path_id: str):
+    """Fenced code blocks stay within 20 lines and 80 characters, which read on a phone."""
+    long = []
+    for item in content.path(path_id).items:
+        for block in re.findall(r"```[^\n]*\n(.*?)```", item.body, re.DOTALL):
+            lines = block.splitlines()
+            if len(lines) > MAX_CODE_LINES or max(map(len, lines), default=0) > MAX_CODE_WIDTH:
+                long.append(item.id)
+    assert long == []
+
+
+@pytest.mark.parametrize("path_id", SHORT_CODE_PATHS)
+def test_done_lists_are_plain_bullets(content: ContentSet, path_id: str):
+    """Project checklists use plain bullets; chat shows '- [ ]' as literal brackets."""
+    boxed = [i.id for i in content.path(path_id).items if "- [ ]" in i.body]
+    assert boxed == []
 
 
 def test_no_links_are_invented(content: ContentSet):

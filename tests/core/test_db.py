@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import StatementError
 
 from bot.core.db import create_engine, newest_revision, revisions, session_factory, upgrade
 from bot.core.models import Member
+from bot.settings import Settings
+from tests.conftest import ConsoleDriver
 
 
 def _member_at(moment: datetime) -> Member:
@@ -77,3 +81,26 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_url: str):
             assert (await conn.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
     finally:
         await engine.dispose()
+
+
+async def test_sqlite_overwrites_what_it_deletes(sqlite_url: str):
+    """secure_delete is on, so deleted rows do not linger in free pages."""
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("PRAGMA secure_delete"))).scalar() == 1
+    finally:
+        await engine.dispose()
+
+
+async def test_forget_me_leaves_no_question_text_in_the_sqlite_files(
+    console: ConsoleDriver, settings: Settings
+):
+    """After forget-me, neither the database file nor its write-ahead log holds the question."""
+    await console.say("/mentor join ai-engineer", "/mentor ask What is a zyxquorble embedding?")
+    await console.say("/mentor forget-me", "1")
+    database = Path(make_url(settings.resolved_database_url).database)
+    files = [f for f in database.parent.iterdir() if f.name.startswith(database.name)]
+    assert database in files
+    for file in files:
+        assert b"zyxquorble" not in file.read_bytes(), file.name

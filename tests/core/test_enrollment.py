@@ -26,6 +26,33 @@ async def test_enroll_starts_at_day_one(services: Services):
     assert enrollment.current_item_id == path.items[0].id
 
 
+async def test_mark_done_on_an_item_done_meanwhile_does_not_fail(services: Services):
+    """Two transactions that both saw day 1 open mark it: one completion, the second is told it
+    was already done, and both move on to day 2."""
+    content = services.content.current
+    path = content.path("ai-engineer")
+    async with services.db() as session, session.begin():
+        await enroll(session, await _member(session, services), path, services.clock)
+    results = []
+    async with services.db() as first, services.db() as second:
+        seen = []
+        for session in (first, second):
+            member = await _member(session, services)
+            seen.append((session, member, await active_enrollment(session, member)))
+        for session, member, enrollment in seen:
+            async with session.begin_nested() if session.in_transaction() else session.begin():
+                results.append(
+                    await mark_done(session, content, member, enrollment, None, services.clock)
+                )
+            await session.commit()
+    assert [r.done for r in results] == [path.items[0], path.items[0]]
+    assert [r.next for r in results] == [path.items[1], path.items[1]]
+    assert [r.already for r in results] == [False, True]
+    async with services.db() as session:
+        member = await _member(session, services)
+        assert await completed_ids(session, member) == {path.items[0].id}
+
+
 async def test_mark_done_moves_to_the_next_item(services: Services):
     """Done records a completion with its link and advances the current item."""
     content = services.content.current

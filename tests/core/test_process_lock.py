@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,18 @@ async def test_run_refuses_to_start_on_a_file_already_in_use(
         held.release()
     assert status == 2
     assert "Another mentorbot is already running" in capsys.readouterr().err
+
+
+def test_a_hard_link_to_the_file_meets_the_same_lock(tmp_path: Path):
+    """Another name for the same database file cannot start a second bot on it."""
+    original = tmp_path / "bot.db"
+    held = lock_sqlite(f"sqlite+aiosqlite:///{original}")
+    (tmp_path / "other").mkdir()
+    alias = tmp_path / "other" / "alias.db"
+    os.link(original, alias)
+    try:
+        with pytest.raises(AlreadyRunning):
+            lock_sqlite(f"sqlite+aiosqlite:///{alias}")
+    finally:
+        held.release()
+    lock_sqlite(f"sqlite+aiosqlite:///{alias}").release()

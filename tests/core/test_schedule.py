@@ -46,7 +46,23 @@ def test_days_accept_ranges_lists_and_names(text, days):
     assert parse_days(text) == days
 
 
-def test_bad_day_is_refused():
-    """A word that is not a day is refused."""
+@pytest.mark.parametrize("text", ["someday", "monkey", "mon-", "-fri", "mon-wed-fri", "tues", "mo"])
+def test_bad_day_is_refused(text: str):
+    """Only day names and their three-letter forms count: 'monkey' and 'mon-' are refused."""
     with pytest.raises(UserError, match="not a day"):
-        parse_days("someday")
+        parse_days(text)
+
+
+@pytest.mark.parametrize("name", ["localtime", "posixrules", "Factory", "../UTC", "utc", ""])
+def test_only_canonical_zones_are_accepted(name: str):
+    """Files in the zone database that are not places, and near spellings, are refused."""
+    with pytest.raises(UserError, match="not a time zone"):
+        parse_timezone(name)
+
+
+def test_a_huge_argument_is_echoed_at_most_a_hundred_characters():
+    """A megabyte of bad input comes back as a short quote, not whole."""
+    for parse in (parse_time, parse_timezone, parse_days):
+        with pytest.raises(UserError) as refused:
+            parse("x" * 1_000_000)
+        assert len(refused.value.message) < 400

@@ -97,3 +97,14 @@ async def make_claude(
     yield make
     for app in apps:
         await app.close()
+
+
+@pytest.fixture
+async def offline(clean_env: None, database_url: str, clock: FixedClock) -> AsyncIterator[App]:
+    """The whole app with no ANTHROPIC_API_KEY, on SQLite and on PostgreSQL."""
+    settings = Settings(
+        _env_file=None, DATABASE_URL=database_url, MENTORBOT_CONTENT_DIR=DEFAULT_CONTENT_DIR
+    )
+    app = await build_app(settings, clock)
+    yield app
+    await app.close()

@@ -40,7 +40,8 @@ async def test_without_a_key_the_mentor_quotes_the_lessons(offline_console: Cons
     await offline_console.say("/mentor join ai-engineer")
     out = await offline_console.say("/mentor ask How do I make my RAG bot say it doesn't know?")
     assert "== Mentor ==" in out and "Here is what your lessons say" in out
-    assert "**Retrieval-augmented generation** (AI engineer, day 18)" in out
+    rag = offline_console.app.services.content.current.item("ai-rag")
+    assert f"**{rag.title}** (AI engineer, day {rag.day})" in out
     assert "ANTHROPIC_API_KEY" in out
     assert "[1] 👍 Helpful" in out
 

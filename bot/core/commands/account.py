@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.core.actions import Act
 from bot.core.commands.base import Context
+from bot.core.db import scrub_deleted
 from bot.core.delivery import reschedule
 from bot.core.markup import moment_token
 from bot.core.members import find_member, forget_member, get_or_create_member
@@ -176,6 +177,8 @@ async def forget_confirmed(ctx: Context) -> None:
                     detail={"platform": ctx.caller.platform},
                 )
             )
+    async with ctx.services.db() as session:
+        await scrub_deleted(session)
     await ctx.reply.send(
         Message(
             body="Done: everything I stored about you is deleted. `/mentor start` begins afresh.",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -17,7 +19,8 @@ MAX_UNREACHABLE_SHOWN = 10
 async def validate(ctx: Context) -> None:
     directory = ctx.services.content.directory
     try:
-        content = load_content(directory)
+        # Reading files blocks; the bot's other members are served meanwhile.
+        content = await asyncio.to_thread(load_content, directory)
     except ContentError as error:
         shown = error.problems[:MAX_PROBLEMS_SHOWN]
         more = len(error.problems) - len(shown)

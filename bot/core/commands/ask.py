@@ -10,6 +10,7 @@ from bot.core.actions import Act
 from bot.core.commands.base import Context
 from bot.core.errors import UserError
 from bot.core.messages import Form, Message, TextInput
+from bot.core.text import has_visible
 
 ASK_USAGE = "/mentor ask <question>"
 MAX_QUESTION_CHARS = 1500
@@ -51,7 +52,7 @@ async def ask_submitted(ctx: Context) -> None:
 
 async def _ask(ctx: Context, text: str) -> None:
     question = text.strip()
-    if not question:
+    if not has_visible(question):
         raise UserError("Ask a question after the command.", ASK_USAGE)
     if len(question) > MAX_QUESTION_CHARS:
         raise UserError(

@@ -15,6 +15,7 @@ from bot.core.messages import Form, TextInput
 from bot.core.models import MemberStatus
 from bot.core.progress import progress as progress_of
 from bot.core.schedule import next_delivery, schedule_of
+from bot.core.text import shown
 from bot.core.views import (
     done_message,
     finished_path_message,
@@ -66,7 +67,7 @@ def _link(text: str) -> str | None:
     link = text.strip() or None
     if link is not None and (len(link) > 500 or not _LINK.match(link)):
         raise UserError(
-            f"'{link[:80]}' does not look like a link. Give a full address starting with "
+            f"'{shown(link)}' does not look like a link. Give a full address starting with "
             "https://, or run `/mentor done` with nothing after it.",
             DONE_USAGE,
         )

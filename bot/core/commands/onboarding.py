@@ -16,6 +16,7 @@ from bot.core.messages import Choice, Message, Style
 from bot.core.models import QuizAttempt
 from bot.core.placement import place
 from bot.core.schedule import schedule_of
+from bot.core.text import shown
 from bot.core.views import placement_message
 
 JOIN_USAGE = "/mentor join <path>"
@@ -172,7 +173,7 @@ def find_path(content: ContentSet, text: str) -> LearningPath:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(f"`{p.id}`" for p in content.paths.values())
-    raise UserError(f"There is no path called '{text.strip()}'. The paths are {known}.", JOIN_USAGE)
+    raise UserError(f"There is no path called '{shown(text)}'. The paths are {known}.", JOIN_USAGE)
 
 
 def _question_message(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.core.actions import Act
-from bot.core.commands import account, admin, ask, learning, onboarding
-from bot.core.commands.base import Command, Handler, Param, Suggest
+from bot.core.commands import account, admin, ask, learning, onboarding, publishing
+from bot.core.commands.base import Command, Handler, Kind, Param, Suggest
 from bot.core.commands.help import make_help
 
 MENTOR = "mentor"
@@ -71,6 +71,43 @@ def build_commands() -> list[Command]:
             moderator=True,
             slow=True,
         ),
+        Command(
+            ADMIN,
+            "publish",
+            "publish a lesson, quiz.yaml or a .zip of a path folder, after checking it",
+            publishing.publish,
+            (
+                Param("file", "a .md lesson or project, a .yaml file, or a .zip", Kind.ATTACHMENT),
+                Param(
+                    "path",
+                    "the path a new lesson joins",
+                    required=False,
+                    suggest=Suggest.PATHS,
+                ),
+            ),
+            moderator=True,
+            slow=True,
+        ),
+        Command(
+            ADMIN,
+            "preview",
+            "see an item as members get it",
+            publishing.preview,
+            (Param("item", "the item's id", suggest=Suggest.ITEMS),),
+            moderator=True,
+        ),
+        Command(
+            ADMIN, "history", "content revisions, newest first", publishing.history, moderator=True
+        ),
+        Command(
+            ADMIN,
+            "rollback",
+            "bring back an earlier revision's content",
+            publishing.rollback,
+            (Param("n", "the revision number, from history", Kind.INTEGER),),
+            moderator=True,
+            slow=True,
+        ),
         Command(ADMIN, "stats", "members, paths and completions", admin.stats, moderator=True),
         Command(
             ADMIN,
@@ -100,4 +137,5 @@ def build_actions() -> dict[str, Handler]:
         Act.SCHEDULE: account.schedule_form,
         Act.SCHEDULE_SET: account.schedule_submitted,
         Act.FORGET: account.forget_confirmed,
+        Act.PUBLISH: publishing.publish_chosen,
     }

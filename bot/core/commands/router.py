@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
+from sqlalchemy.exc import DBAPIError
+
+from bot.core import audit
 from bot.core.commands.base import Command, Context, Handler
 from bot.core.errors import UserError
 from bot.core.messages import Action, Attachment, Message
@@ -11,12 +15,18 @@ from bot.core.notices import tell_pending
 from bot.core.ports import Caller, Replier
 from bot.core.safety import guarded
 from bot.core.services import Services
+from bot.core.text import shown, storable
 
 log = logging.getLogger(__name__)
 
 OOPS = (
     "Something went wrong on my side and it has been logged. Please try again in a minute; "
     "nothing you did was lost."
+)
+# The database refused or did not answer: the transaction rolled back, so say so plainly.
+SAVE_FAILED = (
+    "I could not save that: the database did not take the change, so it is not stored. "
+    "Please try again in a few minutes; the details are in the bot's log."
 )
 
 
@@ -49,11 +59,13 @@ class Router:
         attachments: tuple[Attachment, ...] = (),
     ) -> None:
         reply = guarded(reply)
+        caller, args = _storable(caller), storable(args)
         command = self.find(group, name.lower())
         if command is None:
             await reply.send(self._unknown(group, name))
             return
         if command.moderator and not caller.is_moderator:
+            await self._audit_refusal(caller, f"/{group} {command.name}", args)
             await reply.send(
                 Message(body=f"`/{group} {name}` is for moderators only.", private=True)
             )
@@ -65,6 +77,7 @@ class Router:
 
     async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
         reply = guarded(reply)
+        caller = _storable(caller)
         handler = self._actions.get(action.action)
         if handler is None:
             log.warning("unknown action %r from %s", action.action, caller.platform)
@@ -74,10 +87,10 @@ class Router:
             return
         context = Context(
             caller,
-            action.value,
+            storable(action.value),
             self.services,
             reply,
-            fields=action.fields,
+            fields={name: storable(value) for name, value in action.fields.items()},
             attachments=action.attachments,
             origin=action.origin,
         )
@@ -93,12 +106,29 @@ class Router:
             if shown_usage:
                 text += f"\nUsage: `{shown_usage}`"
             await reply.send(Message(body=text, private=True))
-        except Exception:
+        except Exception as error:
             log.exception("%s failed for %s user %s", what, caller.platform, caller.user_id)
-            await reply.send(Message(body=OOPS, private=True))
+            text = SAVE_FAILED if isinstance(error, DBAPIError) else OOPS
+            await reply.send(Message(body=text, private=True))
+
+    async def _audit_refusal(self, caller: Caller, command: str, args: str) -> None:
+        """Moderator commands tried by others are on record too."""
+        try:
+            async with self.services.db() as session, session.begin():
+                audit.record(
+                    session,
+                    self.services.clock,
+                    audit.actor_of(caller),
+                    command[:64],
+                    args=args[:200],
+                    outcome="refused: not a moderator",
+                )
+        except Exception:
+            log.exception("could not write the audit entry for %s by %s", command, caller.user_id)
 
     def _unknown(self, group: str, name: str) -> Message:
         groups = {c.group for c in self.commands}
+        group, name = shown(group), shown(name)
         if group not in groups:
             text = f"Unknown command `/{group}`. Commands start with `/mentor`; try `/mentor help`."
         elif not name:
@@ -106,3 +136,9 @@ class Router:
         else:
             text = f"Unknown command `/{group} {name}`. Try `/mentor help` for the list."
         return Message(body=text, private=True)
+
+
+def _storable(caller: Caller) -> Caller:
+    """The caller with a display name the database can store, whatever the platform sent."""
+    name = storable(caller.display_name)
+    return caller if name == caller.display_name else replace(caller, display_name=name)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from zoneinfo import available_timezones
 
 from bot.core.commands.base import Suggest
 from bot.core.messages import Option
 from bot.core.services import Services
+from bot.core.zones import zone_names
 
 # Discord shows at most 25 suggestions.
 LIMIT = 25
@@ -15,7 +15,7 @@ LIMIT = 25
 
 @lru_cache(maxsize=1)
 def _zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")))
+    return tuple(z for z in zone_names() if "/" in z and not z.startswith("Etc/"))
 
 
 def suggestions(source: Suggest, services: Services, typed: str) -> list[Option]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from bot.core.content.schema import QuizQuestion
@@ -21,6 +24,8 @@ class Item:
     deliverable: str | None
     body: str
     source: Path
+    # Ids of items on the same path, on earlier days, that this item builds on.
+    requires: tuple[str, ...] = ()
 
     @property
     def is_project(self) -> bool:
@@ -34,6 +39,9 @@ class LearningPath:
     summary: str
     description: str
     items: tuple[Item, ...]
+    # Items that left this path in a published revision, each with the item it came after
+    # (None: it was first), so a member whose place was on one moves on from that place.
+    retired: Mapping[str, str | None] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def lessons(self) -> int:
@@ -44,7 +52,35 @@ class LearningPath:
         return sum(1 for item in self.items if item.is_project)
 
     def item(self, item_id: str) -> Item | None:
-        return next((item for item in self.items if item.id == item_id), None)
+        index = self._index.get(item_id)
+        return self.items[index] if index is not None else None
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {item.id: i for i, item in enumerate(self.items)}
+
+    def position(self, item_id: str | None) -> float | None:
+        """Where `item_id` stands: its index, or for an item that has left the path, half a
+        step after the item it followed (-0.5 if it was first). None if never on this path."""
+        seen: set[str] = set()
+        offset = 0.0
+        while item_id is not None:
+            index = self._index.get(item_id)
+            if index is not None:
+                return index + offset
+            if item_id in seen or item_id not in self.retired:
+                return None
+            seen.add(item_id)
+            item_id, offset = self.retired[item_id], 0.5
+        return -0.5
+
+    def at_or_after(self, item_id: str) -> Item | None:
+        """The item itself, or for one that has left the path, the first item after its place."""
+        position = self.position(item_id)
+        if position is None:
+            return None
+        index = math.ceil(position)
+        return self.items[index] if index < len(self.items) else None
 
 
 @dataclass(frozen=True)
@@ -102,5 +138,6 @@ class ContentError(Exception):
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
+        # Outside the working directory, or a link that cannot be resolved (a loop).
         return str(path)

@@ -37,9 +37,10 @@ class ItemMeta(_Strict):
     kind: Literal["lesson", "project"]
     day: int = Field(ge=1, le=366)
     title: str = Field(min_length=1, max_length=100)
-    minutes: int = Field(ge=1, le=60)
+    minutes: int = Field(ge=1, le=600)
     objectives: list[str] = Field(min_length=1, max_length=5)
     tags: list[str] = Field(default_factory=list, max_length=8)
+    requires: list[str] = Field(default_factory=list, max_length=20)
     deliverable: str | None = Field(default=None, min_length=1, max_length=300)
 
     @model_validator(mode="after")

@@ -13,6 +13,7 @@ changes nothing: a member never has two items on their way, with no extra query 
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -52,32 +53,38 @@ class _Writes:
     held: list[int] = field(default_factory=list)
 
 
-def _positions(path: LearningPath, cache: dict[str, dict[str, int]]) -> dict[str, int]:
+def _positions(path: LearningPath, cache: dict[str, dict[str, float]]) -> dict[str, float]:
     positions = cache.get(path.id)
     if positions is None:
         positions = cache[path.id] = {item.id: i for i, item in enumerate(path.items)}
+        # An item that left the path keeps a place half a step after the one it followed:
+        # members on it move on to the next item, and an item inserted before is not sent.
+        for item_id in path.retired:
+            place = path.position(item_id)
+            if item_id not in positions and place is not None:
+                positions[item_id] = place
     return positions
 
 
-def next_item(path: LearningPath, positions: dict[str, int], enrollment: Row) -> Item | None:
+def next_item(path: LearningPath, positions: dict[str, float], enrollment: Row) -> Item | None:
     """The item after the last one sent, skipping any the member has already reached."""
     if enrollment.current_item_id is None:
         return None
     start = 0
     if enrollment.last_sent_item_id in positions:
-        start = positions[enrollment.last_sent_item_id] + 1
+        start = math.floor(positions[enrollment.last_sent_item_id]) + 1
     if enrollment.current_item_id in positions:
-        start = max(start, positions[enrollment.current_item_id])
+        start = max(start, math.ceil(positions[enrollment.current_item_id]))
     return path.items[start] if start < len(path.items) else None
 
 
-def waiting_count(positions: dict[str, int], enrollment: Row) -> int:
+def waiting_count(positions: dict[str, float], enrollment: Row) -> int:
     """Items sent and not yet marked done: from the member's current item to the last sent."""
     last = positions.get(enrollment.last_sent_item_id)
     current = positions.get(enrollment.current_item_id)
     if last is None or current is None:
         return 0
-    return max(0, last - current + 1)
+    return max(0, math.floor(last) - math.ceil(current) + 1)
 
 
 async def enqueue_due(
@@ -96,7 +103,7 @@ async def enqueue_due(
     enrollments = await _enrollments(conn, [m.id for m in members])
     writes = _Writes()
     behind: list[tuple[Row, LearningPath, Item, datetime]] = []
-    cache: dict[str, dict[str, int]] = {}
+    cache: dict[str, dict[str, float]] = {}
     for member in members:
         if member.status != MemberStatus.ACTIVE:
             # Paused or unreachable since this was set: nothing is due until they are back.

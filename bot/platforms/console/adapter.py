@@ -16,15 +16,22 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.clock import OffsetClock
-from bot.core.commands import Router
-from bot.core.messages import Action, Form, Message, MessageRef
+from bot.core.commands import Kind, Router
+from bot.core.errors import UserError
+from bot.core.messages import Action, Attachment, Form, Message, MessageRef
 from bot.core.ports import Caller
+from bot.core.publishing.upload import from_path, pack
+from bot.core.text import shown
 from bot.platforms.console.messenger import ConsoleMessenger
 from bot.platforms.console.render import pickable, render, render_extras
 
 PLATFORM = "console"
 WAIT_USAGE = "/wait <duration>, for example /wait 1d, /wait 6h or /wait 1d12h"
-_DURATION = re.compile(r"(\d+)([wdhms])")
+# Far enough to watch a whole path arrive; every day on the way is one delivery tick.
+MAX_WAIT = timedelta(weeks=52)
+# ASCII digits only: "²" and "①" are digits to str.isdigit() but not to int().
+_DURATION = re.compile(r"([0-9]+)([wdhms])")
+_NUMBER = re.compile(r"[0-9]+")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
 # Moves the clock forward by the given time, doing on the way whatever falls due (the DMs).
@@ -32,11 +39,21 @@ PassTime = Callable[[timedelta], Awaitable[None]]
 
 
 def parse_duration(text: str) -> timedelta:
+    """A duration such as 1d12h, at most MAX_WAIT; ValueError saying what is wrong."""
     text = text.strip().lower()
     parts = _DURATION.findall(text)
     if not text or "".join(n + u for n, u in parts) != text:
-        raise ValueError(text)
-    return sum((timedelta(**{_UNITS[u]: int(n)}) for n, u in parts), timedelta())
+        raise ValueError(f"'{shown(text)}' is not a duration. Usage: {WAIT_USAGE}")
+    too_far = f"/wait goes at most {MAX_WAIT.days // 7} weeks ahead at a time."
+    total = timedelta()
+    for number, unit in parts:
+        # One piece at a time: a huge number would overflow timedelta, or even int().
+        if len(number) > 6:
+            raise ValueError(too_far)
+        total += timedelta(**{_UNITS[unit]: int(number)})
+        if total > MAX_WAIT:
+            raise ValueError(too_far)
+    return total
 
 
 class ConsoleReplier:
@@ -180,12 +197,12 @@ class ConsoleAdapter:
             return True
         if line in ("/quit", "/exit"):
             return False
-        if line.isdigit():
-            await self._choose(int(line))
+        if _NUMBER.fullmatch(line):
+            await self._choose(int(line) if len(line) <= 6 else 0)
         elif line.split()[0] == "/wait":
             await self._wait(line.partition(" ")[2])
         elif line.startswith("/"):
-            await self.router.text(self.caller, line, self.replier)
+            await self._command(line)
         elif self.replier.conversation_open:
             # Right after an answer, a plain line is a follow-up in the same conversation.
             await self.router.command(self.caller, "mentor", "ask", line, self.replier)
@@ -195,6 +212,26 @@ class ConsoleAdapter:
                 "/mentor ask. Type the number of an option to pick it."
             )
         return True
+
+    async def _command(self, line: str) -> None:
+        """A command line; for a command that takes a file, the first word is a local path."""
+        head, _, rest = line.partition(" ")
+        name, _, args = rest.strip().partition(" ")
+        group = head.removeprefix("/")
+        command = self.router.find(group, name.lower())
+        takes_file = command is not None and any(p.kind == Kind.ATTACHMENT for p in command.params)
+        if not takes_file or not args.strip():
+            await self.router.text(self.caller, line, self.replier)
+            return
+        where, _, rest_args = args.strip().partition(" ")
+        attachment = local_attachment(where)
+        await self.router.command(
+            self.caller, group, name, rest_args.strip(), self.replier, (attachment,)
+        )
+
+    async def announce(self, channel: str, message: Message) -> None:
+        """New lessons, as they would be posted in the community's channel."""
+        self.replier.write(f"[#{channel}]\n{render(message)}")
 
     async def _choose(self, number: int) -> None:
         choices = self.replier.choices
@@ -211,8 +248,8 @@ class ConsoleAdapter:
     async def _wait(self, text: str) -> None:
         try:
             delta = parse_duration(text)
-        except ValueError:
-            self.replier.write(f"'{text}' is not a duration. Usage: {WAIT_USAGE}")
+        except ValueError as error:
+            self.replier.write(str(error))
             return
         target = self.clock.now() + delta
         self.replier.write(f"(time passes: it is now {target:%a %d %b %Y %H:%M} UTC)")
@@ -241,6 +278,30 @@ def _read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
 
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()
     return queue
+
+
+def local_attachment(where: str) -> Attachment:
+    """A file or folder on this machine, sent as a chat attachment would be (a folder as .zip)."""
+    path = Path(where).expanduser()
+    if path.is_dir():
+
+        async def read_folder() -> bytes:
+            upload = await asyncio.to_thread(from_path, path)
+            if upload.problems:
+                lines = "\n".join(f"• {problem}" for problem in upload.problems)
+                raise UserError(f"{path} cannot be published as it is:\n{lines}")
+            return pack(upload.files)
+
+        return Attachment(f"{path.name}.zip", 0, "application/zip", read_folder)
+    exists = path.is_file()
+    size = path.stat().st_size if exists else 0
+
+    async def read_file() -> bytes:
+        if not exists:
+            raise UserError(f"There is no file {path}; give the path of a file or folder.")
+        return await asyncio.to_thread(path.read_bytes)
+
+    return Attachment(path.name, size, "application/octet-stream", read_file)
 
 
 def _local_name() -> str:

@@ -6,10 +6,14 @@ import asyncio
 import logging
 
 import discord
+from discord.utils import MISSING
 
-from bot.core.errors import SetupError
-from bot.platforms.discord.client import MentorClient, log_in
+from bot.checks import StartupProblem
+from bot.core.messages import Message
+from bot.core.safety import safe_message
+from bot.platforms.discord.client import NO_MENTIONS, MentorClient, log_in
 from bot.platforms.discord.messenger import DiscordMessenger, NotConnected
+from bot.platforms.discord.render import render
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,27 @@ class DiscordAdapter:
             raise NotConnected("the Discord connection is closed")
         return self.client
 
+    async def announce(self, channel: str, message: Message) -> None:
+        """Post in a server channel, named by id or by name (the first channel of that name in
+        the bot's servers). The bot needs Send Messages and Embed Links there."""
+        target = self._channel(channel)
+        for page in render(safe_message(message)):
+            await target.send(
+                embeds=page.embeds,
+                view=page.view or MISSING,
+                files=page.files or MISSING,
+                allowed_mentions=NO_MENTIONS,
+            )
+
+    def _channel(self, channel: str) -> discord.abc.Messageable:
+        name = channel.strip().lstrip("#")
+        if name.isdigit():
+            return self.client.get_partial_messageable(int(name))
+        for found in self.client.get_all_channels():
+            if isinstance(found, discord.TextChannel) and found.name == name:
+                return found
+        raise ValueError(f"no text channel called #{name} in the bot's servers")
+
     async def run(self, stop: asyncio.Event) -> None:
         await log_in(self.client, self._token, self._api)
         self._logged_in.set()
@@ -69,7 +94,7 @@ class DiscordAdapter:
 
 def _explained(error: BaseException) -> BaseException:
     if isinstance(error, discord.PrivilegedIntentsRequired):
-        return SetupError("Discord asks for privileged intents, which mentorbot does not use.")
+        return StartupProblem("Discord asks for privileged intents, which mentorbot does not use")
     if isinstance(error, discord.ConnectionClosed) and error.code == 4004:
-        return SetupError("Discord closed the gateway: DISCORD_TOKEN is not valid any more.")
+        return StartupProblem("DISCORD_TOKEN: Discord closed the gateway, the token is not valid")
     return error

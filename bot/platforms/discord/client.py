@@ -10,11 +10,12 @@ import aiohttp
 import discord
 import yarl
 
+from bot.checks import StartupProblem
 from bot.core.commands import Command
-from bot.core.errors import SetupError
 from bot.platforms.discord.commands import MentorTree, build_tree
 from bot.platforms.discord.components import DYNAMIC_ITEMS
 from bot.platforms.discord.interactions import Interactions
+from bot.redact import mask_credentials, mask_url
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -49,13 +50,16 @@ async def log_in(client: discord.Client, token: str, api_base_url: str) -> None:
         await client.login(token)
     except discord.LoginFailure:
         await client.close()
-        raise SetupError(
-            "Discord refused DISCORD_TOKEN. Copy the token again from the Developer Portal "
-            "(your application > Bot > Reset Token) into .env."
+        raise StartupProblem(
+            "DISCORD_TOKEN: Discord refused the token. Copy it again from the Developer Portal "
+            "(your application > Bot > Reset Token) into .env"
         ) from None
     except (aiohttp.ClientError, OSError, discord.HTTPException) as error:
         await client.close()
-        raise SetupError(f"Could not log in to Discord at {api_base_url}: {error}") from None
+        raise StartupProblem(
+            f"DISCORD_API_BASE_URL={mask_url(api_base_url)}: Discord cannot be reached "
+            f"({mask_credentials(str(error))}); check the address and the network"
+        ) from None
 
 
 class MentorClient(discord.Client):

@@ -35,6 +35,12 @@ async def test_empty_question_gets_the_usage(services: Services):
     assert "Ask a question after the command" in answer and "/mentor ask <question>" in answer
 
 
+async def test_question_of_invisible_characters_is_refused(services: Services):
+    """Zero-width spaces, joiners, a byte order mark and a Hangul filler are no question."""
+    answer = await _ask(services, "\u200b\u200d\ufeff\u3164\u2800\u0301")
+    assert "Ask a question after the command" in answer
+
+
 async def test_long_question_is_refused_with_the_limit(services: Services):
     """Over 1,500 characters is refused, saying both the limit and the question's length."""
     answer = await _ask(services, "x" * 1501)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
+import hypothesis
 import pytest
+import yaml
+from hypothesis import HealthCheck, given
+from hypothesis import strategies as st
 
 from bot.core.content import ContentError, ContentSet, load_content
 from bot.core.content.schema import MAX_BODY_CHARS
@@ -103,3 +108,152 @@ def test_quiz_weights_must_name_real_paths(copy: Path):
 def test_missing_directory_is_a_clear_error(tmp_path: Path):
     """Pointing at a directory that does not exist says so."""
     assert any("content directory not found" in p for p in _problems(tmp_path / "nope"))
+
+
+def test_a_key_given_twice_is_reported_on_both_lines(copy: Path):
+    """YAML keeps the last of two equal keys silently; the loader names the duplicate."""
+    item = _first_item(copy)
+    lines = item.read_text().splitlines()
+    title = next(n for n, line in enumerate(lines) if line.startswith("title:"))
+    lines.insert(title + 2, "title: Another title")
+    item.write_text("\n".join(lines) + "\n")
+    assert (
+        f"{item.name}:{title + 3}: duplicate key 'title', first given on line {title + 1}"
+        in "\n".join(_problems(copy))
+    )
+
+
+def test_a_duplicate_in_the_quiz_is_reported(copy: Path):
+    """Duplicate keys are found in every YAML file, the quiz included."""
+    quiz = copy / "quiz.yaml"
+    text = quiz.read_text()
+    quiz.write_text(text.replace("\nquestions:", "\nexplorer_margin: 2\nquestions:", 1))
+    assert any("duplicate key 'explorer_margin'" in p for p in _problems(copy))
+
+
+def test_a_date_that_does_not_exist_is_a_problem(copy: Path):
+    """Well-formed YAML whose value cannot be built (30 February) is reported, not raised."""
+    item = _first_item(copy)
+    item.write_text(item.read_text().replace("\ntitle:", "\nwhen: 2026-02-30\ntitle:", 1))
+    assert any("YAML value cannot be read" in p for p in _problems(copy))
+
+
+PROBLEM = re.compile(r"^.+:\d+: \S")
+YAML_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=5),
+    max_leaves=20,
+)
+
+
+CONTENTS = st.one_of(
+    st.tuples(st.just("bytes"), st.binary(max_size=3000)),
+    st.tuples(st.just("yaml"), YAML_VALUES),
+    st.tuples(st.just("one line"), st.tuples(st.integers(0, 10_000), st.text(max_size=80))),
+)
+
+
+def _written(kind: str, payload, original: bytes, markdown: bool) -> bytes:
+    """Random bytes; a random YAML document (as front matter in a lesson); or the original
+    file with one line replaced by random text."""
+    if kind == "bytes":
+        return payload
+    if kind == "yaml":
+        text = yaml.safe_dump(payload, allow_unicode=True)
+        return (f"---\n{text}---\n**Objective:** x\n" if markdown else text).encode()
+    number, replacement = payload
+    lines = original.decode().splitlines()
+    lines[number % len(lines)] = replacement
+    return "\n".join(lines).encode()
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(DEFAULT_CONTENT_DIR, target)
+    return target
+
+
+FILES = {
+    "lesson": "paths/ai-engineer/01-ai-role.md",
+    "path": "paths/ai-engineer/path.yaml",
+    "quiz": "quiz.yaml",
+}
+
+
+@hypothesis.settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(which=st.sampled_from(sorted(FILES)), contents=CONTENTS)
+def test_any_file_contents_give_problems_never_a_crash(scratch: Path, which: str, contents):
+    """Random bytes, random YAML shapes or one line changed: the content loads, or every
+    problem names a file and a line; nothing else is raised."""
+    target = scratch / FILES[which]
+    original = target.read_bytes()
+    target.write_bytes(_written(*contents, original, markdown=which == "lesson"))
+    try:
+        load_content(scratch)
+    except ContentError as error:
+        assert error.problems
+        assert all(PROBLEM.match(str(problem)) for problem in error.problems), error.problems
+    finally:
+        target.write_bytes(original)
+
+
+def _item_file(root: Path, item_id: str) -> Path:
+    return next(f for f in (root / "paths").glob("*/*.md") if f"\nid: {item_id}\n" in f.read_text())
+
+
+def _require(item: Path, *ids: str) -> int:
+    """Writes `requires:` with the ids into the item's front matter; returns the line of the last."""
+    lines = item.read_text().splitlines()
+    at = lines.index("---", 1)
+    lines[at:at] = ["requires:", *(f"  - {i}" for i in ids)]
+    item.write_text("\n".join(lines) + "\n")
+    return at + 1 + len(ids)
+
+
+def test_requires_earlier_items_on_the_same_path_loads(copy: Path):
+    """An item may require items of its own path from earlier days; the ids are kept in order."""
+    _require(_item_file(copy, "ai-tokens-context"), "ai-first-api-call", "ai-role")
+    item = load_content(copy).item("ai-tokens-context")
+    assert item.requires == ("ai-first-api-call", "ai-role")
+
+
+def test_requires_an_unknown_id_names_file_and_line(copy: Path):
+    """A misspelt required id is reported on the line where it stands."""
+    item = _item_file(copy, "ai-tokens-context")
+    line = _require(item, "ai-role", "ai-frist-api-call")
+    problems = _problems(copy)
+    assert f"{item.name}:{line}: requires 'ai-frist-api-call', which is no item's id" in "\n".join(
+        problems
+    )
+
+
+def test_requires_a_later_or_same_day_item_is_refused(copy: Path):
+    """A required item on the same or a later day is named with both days."""
+    first, second = load_content(copy).path("ai-engineer").items[:2]
+    line = _require(first.source, second.id, first.id) - 1
+    problems = "\n".join(_problems(copy))
+    name = first.source.name
+    assert f"{name}:{line}: requires '{second.id}' (day 2), but it must come on an earlier" in problems
+    assert "earlier day than this item (day 1)" in problems
+    assert f"{name}:{line + 1}: requires '{first.id}' (day 1)" in problems
+
+
+def test_requires_an_item_of_another_path_is_refused(copy: Path):
+    """Prerequisites stay on the item's own path, since a member follows one path at a time."""
+    item = _item_file(copy, "ai-tokens-context")
+    _require(item, "ml-statistics")
+    assert any(
+        "requires 'ml-statistics' from the ml-engineer path" in p for p in _problems(copy)
+    )
+
+
+def test_minutes_allow_a_project_of_several_days(copy: Path):
+    """Estimates up to 600 minutes load; more is refused with the bound."""
+    item = _item_file(copy, "ai-first-api-call")
+    text = item.read_text()
+    minutes = next(x for x in text.splitlines() if x.startswith("minutes:"))
+    item.write_text(text.replace(minutes, "minutes: 600", 1))
+    assert load_content(copy).item("ai-first-api-call").minutes == 600
+    item.write_text(text.replace(minutes, "minutes: 601", 1))
+    assert any("minutes:" in p and "600" in p for p in _problems(copy))

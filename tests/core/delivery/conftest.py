@@ -17,7 +17,7 @@ from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.delivery.dispatcher import Dispatcher, TickReport, pass_time
 from bot.core.delivery.pacer import Pacer
 from bot.core.members import Caller
-from bot.core.messages import Form, Message, MessageRef
+from bot.core.messages import Action, Choice, Form, Message, MessageRef
 from bot.core.models import Delivery, Enrollment, Member
 from bot.core.ports import Outcome, Recipient, SendResult
 from bot.core.services import ContentStore, Services
@@ -121,6 +121,15 @@ class World:
         replies = Replies()
         await self.router.text(caller, line, replies)
         return replies.messages
+
+    async def click(self, user_id: str, choice: Choice) -> str:
+        """The member clicks a button of a message they were sent."""
+        caller = self.callers.setdefault(
+            user_id, Caller(PLATFORM, "guild", user_id, f"member {user_id}")
+        )
+        replies = Replies()
+        await self.router.action(caller, Action(choice.action, choice.value), replies)
+        return replies.text
 
     async def join(self, user_id: str, path: str, schedule: str = "09:00 UTC") -> None:
         await self.say(user_id, f"/mentor schedule {schedule}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ConsoleDriver
+from tests.conftest import ConsoleDriver, leaning_answers, mixed_answers, typed
 
 
 async def test_start_quiz_places_on_ai_path_and_shows_first_lesson(console: ConsoleDriver):
@@ -10,8 +10,8 @@ async def test_start_quiz_places_on_ai_path_and_shows_first_lesson(console: Cons
     out = await console.say("/mentor start")
     assert "Placement quiz · question 1 of" in out
     assert "[1]" in out and "[2]" in out
-    questions = len(console.app.services.content.current.quiz.questions)
-    out = await console.say(*["1"] * questions)
+    quiz = console.app.services.content.current.quiz
+    out = await console.say(*typed(leaning_answers(quiz, "ai-engineer")))
     assert "You're on the AI engineer path" in out
     assert "Placed because:" in out
     out = await console.say("/mentor today")
@@ -79,8 +79,8 @@ async def test_commands_before_joining_say_how_to_start(console: ConsoleDriver):
 async def test_mixed_answers_land_on_explorer(console: ConsoleDriver):
     """Answers that pull both ways place the member on the explorer path."""
     await console.say("/mentor start")
-    questions = len(console.app.services.content.current.quiz.questions)
-    out = await console.say(*[("1" if i % 2 == 0 else "2") for i in range(questions)])
+    quiz = console.app.services.content.current.quiz
+    out = await console.say(*typed(mixed_answers(quiz, "ai-engineer", "ml-engineer")))
     assert "You're on the Explorer path" in out
     assert "pulled both ways" in out
 
@@ -89,8 +89,8 @@ async def test_retaking_the_quiz_offers_a_switch(console: ConsoleDriver):
     """A member already on a path is asked before being moved to another."""
     await console.say("/mentor join ai-engineer")
     await console.say("/mentor start")
-    questions = len(console.app.services.content.current.quiz.questions)
-    out = await console.say(*["2"] * questions)
+    quiz = console.app.services.content.current.quiz
+    out = await console.say(*typed(leaning_answers(quiz, "ml-engineer")))
     assert "Your answers point to the ML engineer path" in out
     out = await console.say("1")
     assert "You're on the ML engineer path" in out

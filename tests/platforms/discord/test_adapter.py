@@ -11,7 +11,7 @@ from bot.core.messages import Message
 from tests.platforms.discord.conftest import Bot, running_bot
 from tests.platforms.discord.fake_discord import FakeDiscord, text
 from tests.platforms.discord.fake_gateway import RESUME
-from tests.platforms.discord.fake_payloads import User
+from tests.platforms.discord.fake_payloads import CHANNEL_ID, User
 from tests.platforms.discord.process import bot_env, mentorbot
 
 ADA = User(1001, "Ada")
@@ -34,7 +34,7 @@ async def test_a_refused_token_stops_the_bot_with_one_clear_line(
     env = bot_env(fake, tmp_path / "bot.db", DISCORD_TOKEN="not-the-token")
     code, _, err = await mentorbot(env, "run")
     assert code == 2
-    assert "Discord refused DISCORD_TOKEN" in err and "Reset Token" in err
+    assert "DISCORD_TOKEN: Discord refused the token" in err and "Reset Token" in err
     assert "Traceback" not in err
     assert fake.gateway.received == []
 
@@ -54,3 +54,15 @@ async def test_a_stop_lets_commands_being_handled_send_their_answers(
         pending = await fake.slash(ADA, "mentor", "slow")
         await asyncio.sleep(0.1)
     assert "finished after the stop" in text(fake.original(pending))
+
+
+async def test_new_lessons_are_announced_in_a_channel_by_id_or_name(bot: Bot, fake):
+    """MENTORBOT_ANNOUNCE_CHANNEL names a channel by id or by name; the post pings nobody."""
+    news = Message(title="New lessons", body="Day 37 is out @everyone")
+    await bot.adapter.announce("general", news)
+    await bot.adapter.announce(str(CHANNEL_ID), news)
+    posts = [r for r in fake.requests if r.path == f"/channels/{CHANNEL_ID}/messages"]
+    assert len(posts) == 2
+    for post in posts:
+        assert post.body["allowed_mentions"] == {"parse": []}
+        assert "@everyone" not in post.body["embeds"][0]["description"]

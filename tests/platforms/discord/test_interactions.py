@@ -134,22 +134,22 @@ async def test_attachments_choices_and_numbers_reach_the_handler(clean_env, fake
     """Every kind of parameter becomes a typed option; the file arrives readable."""
     seen: dict[str, Any] = {}
 
-    async def publish(ctx: Context) -> None:
+    async def upload(ctx: Context) -> None:
         (file,) = ctx.attachments
         seen.update(args=ctx.args, name=file.name, data=await file.read())
-        await ctx.reply.send(Message(body="published"))
+        await ctx.reply.send(Message(body="uploaded"))
 
     params = (
         Param("archive", "the content archive", Kind.ATTACHMENT),
         Param("mode", "how", Kind.CHOICE, choices=("dry-run", "live")),
         Param("keep-days", "days to keep", Kind.INTEGER, required=False),
     )
-    command = Command("mentor-admin", "publish", "publish content", publish, params, True)
+    command = Command("mentor-admin", "upload", "upload content", upload, params, True)
     async with running_bot(fake, tmp_path, [*build_commands(), command]):
         archive = fake.upload("content.zip", b"PK\x03\x04zip", "application/zip")
         options = {"archive": archive, "mode": "live", "keep_days": 30}
-        sent = await fake.slash(ADMIN, "mentor-admin", "publish", **options)
-        assert "published" in text(await reply(fake, sent))
+        sent = await fake.slash(ADMIN, "mentor-admin", "upload", **options)
+        assert "uploaded" in text(await reply(fake, sent))
     assert seen == {"args": "live 30", "name": "content.zip", "data": b"PK\x03\x04zip"}
 
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import update
 
 from bot.app import build_app
+from bot.checks import StartupProblem
 from bot.core.clock import SystemClock
-from bot.core.errors import SetupError
 from bot.core.messages import Choice, Message
 from bot.core.models import Member
 from bot.core.ports import Caller, Outcome, Recipient, SendResult
@@ -101,7 +101,7 @@ async def test_a_refused_token_stops_the_worker_at_start(clean_env, fake, tmp_pa
     """The worker logs in before it serves: a wrong token is one clear error."""
     sender = create_messenger(discord_settings(fake, tmp_path, DISCORD_TOKEN="wrong"))
     try:
-        with pytest.raises(SetupError, match="Discord refused DISCORD_TOKEN"):
+        with pytest.raises(StartupProblem, match="DISCORD_TOKEN: Discord refused the token"):
             await sender.open()  # type: ignore[attr-defined]
     finally:
         await sender.aclose()  # type: ignore[attr-defined]

@@ -1,0 +1,1 @@
+"""Publishing content while the bot runs: uploads, revisions, rollback and the content watch."""
