@@ -10,6 +10,8 @@ from typing import Any
 from bot.core.commands import Command, Context, Kind, Param, build_actions, build_commands
 from bot.core.messages import Message, Option, Select
 from bot.mentor.fake_anthropic import FakeAnthropic, Reply
+from bot.settings import DEFAULT_CONTENT_DIR
+from tests.core.publishing.conftest import LESSON, retitled
 from tests.platforms.discord.conftest import Bot, running_bot
 from tests.platforms.discord.fake_discord import FakeDiscord, labels, text
 from tests.platforms.discord.fake_payloads import MODERATOR_ROLE, User
@@ -213,3 +215,18 @@ async def test_ask_is_deferred_at_once_and_claudes_answer_streams_in_by_edits(
     assert len(grown) >= 4
     assert grown[1] and all(answer.startswith(g) for g in grown[1:-1] if g)
     assert "Tokens are the pieces a model reads" in grown[-1]
+
+
+async def test_a_moderator_publishes_a_lesson_file_and_confirms_with_a_button(bot: Bot, fake):
+    """/mentor-admin publish with the file option: the check and a Publish button, privately;
+    the click publishes the new revision."""
+    lesson = retitled((DEFAULT_CONTENT_DIR / LESSON).read_text(), "Your first API call, revised")
+    upload = fake.upload("03-ai-first-api-call.md", lesson.encode(), "text/markdown")
+    publish = await fake.answered(await fake.slash(ADMIN, "mentor-admin", "publish", file=upload))
+    assert publish.callback_type == 5  # publishing is slow: deferred at once
+    await fake.wait_for(lambda: publish.edits, "the check")
+    checked = fake.original(publish)
+    assert "changed ai-first-api-call" in text(checked) and checked["flags"] & EPHEMERAL
+    published = await reply(fake, await fake.click(ADMIN, int(checked["id"]), "Publish"))
+    assert "Published as revision 2" in text(published)
+    assert bot.app.services.content.current.item("ai-first-api-call").title.endswith("revised")
