@@ -19,6 +19,7 @@ from discord import app_commands
 from bot.core.commands import Command, Kind, Param
 from bot.platforms.discord import limits
 from bot.platforms.discord.interactions import Interactions, option_name
+from bot.platforms.discord.limits import cut
 
 TYPES: dict[Kind, type] = {
     Kind.TEXT: str,
@@ -61,7 +62,7 @@ def build_tree(
         moderators_only = all(c.moderator for c in members)
         group = app_commands.Group(
             name=name,
-            description=_cut(GROUP_DESCRIPTIONS.get(name, f"/{name} commands")),
+            description=_described(GROUP_DESCRIPTIONS.get(name, f"/{name} commands")),
             default_permissions=MODERATORS if moderators_only else None,
             allowed_contexts=SERVERS_ONLY if moderators_only else SERVERS_AND_DMS,
             allowed_installs=SERVER_INSTALL,
@@ -84,13 +85,17 @@ def _subcommand(command: Command, interactions: Interactions | None) -> app_comm
         + [_parameter(p) for p in command.params]
     )
     decorate = [
-        app_commands.describe(**{option_name(p.name): _cut(p.description) for p in command.params})
+        app_commands.describe(
+            **{option_name(p.name): _described(p.description) for p in command.params}
+        )
     ]
     renamed = {option_name(p.name): p.name for p in command.params if option_name(p.name) != p.name}
     if renamed:
         decorate.append(app_commands.rename(**renamed))
     listed = {
-        option_name(p.name): [app_commands.Choice(name=_cut(c), value=c) for c in p.choices]
+        option_name(p.name): [
+            app_commands.Choice(name=cut(c, limits.CHOICE_TEXT), value=c) for c in p.choices
+        ]
         for p in command.params
         if p.choices and len(p.choices) <= limits.CHOICES
     }
@@ -106,7 +111,7 @@ def _subcommand(command: Command, interactions: Interactions | None) -> app_comm
     for decorator in decorate:
         decorator(callback)
     return app_commands.Command(
-        name=command.name, description=_cut(command.summary), callback=callback
+        name=command.name, description=_described(command.summary), callback=callback
     )
 
 
@@ -130,7 +135,10 @@ def _autocomplete(param: Param, interactions: Interactions | None):
         # More choices than Discord lists: offer the ones that match what was typed.
         typed = current.strip().lower()
         matching = [c for c in param.choices if typed in c.lower()]
-        return [app_commands.Choice(name=_cut(c), value=c) for c in matching[: limits.CHOICES]]
+        return [
+            app_commands.Choice(name=cut(c, limits.CHOICE_TEXT), value=c)
+            for c in matching[: limits.CHOICES]
+        ]
 
     return complete
 
@@ -140,8 +148,6 @@ def payloads(tree: app_commands.CommandTree) -> list[dict[str, Any]]:
     return [command.to_dict(tree) for command in tree.get_commands()]
 
 
-def _cut(text: str) -> str:
-    text = text.strip() or "…"
-    if len(text) <= limits.COMMAND_DESCRIPTION:
-        return text
-    return text[: limits.COMMAND_DESCRIPTION - 1] + "…"
+def _described(text: str) -> str:
+    """A description Discord takes: 1 to 100 characters."""
+    return cut(text.strip() or "…", limits.COMMAND_DESCRIPTION)

@@ -16,6 +16,7 @@ from discord.ui import DynamicItem
 
 from bot.core.messages import Attachment, FileInput, Form, TextInput
 from bot.platforms.discord import limits
+from bot.platforms.discord.limits import cut
 
 # "mb" a button, "ms" a select, "mf" a form; a digit after the prefix keeps two equal
 # buttons in one message apart (Discord wants custom ids unique per message).
@@ -96,7 +97,7 @@ DYNAMIC_ITEMS = (ChoiceButton, ChoiceSelect)
 def form_modal(form: Form) -> discord.ui.Modal:
     """The form as a modal; its submission is read back by `read_form`, never by this object."""
     modal = discord.ui.Modal(
-        title=_cut(form.title, limits.MODAL_TITLE),
+        title=cut(form.title, limits.MODAL_TITLE),
         custom_id=form_id(form.action, form.value),
         timeout=None,
     )
@@ -104,7 +105,7 @@ def form_modal(form: Form) -> discord.ui.Modal:
         if isinstance(field, TextInput):
             component: discord.ui.Item = discord.ui.TextInput(
                 custom_id=field.id,
-                placeholder=_cut(field.placeholder, limits.INPUT_PLACEHOLDER) or None,
+                placeholder=cut(field.placeholder, limits.INPUT_PLACEHOLDER) or None,
                 required=field.required,
                 style=discord.TextStyle.long if field.long else discord.TextStyle.short,
                 default=field.default[: limits.INPUT_VALUE] or None,
@@ -115,7 +116,7 @@ def form_modal(form: Form) -> discord.ui.Modal:
         else:
             continue
         modal.add_item(
-            discord.ui.Label(text=_cut(field.label, limits.INPUT_LABEL), component=component)
+            discord.ui.Label(text=cut(field.label, limits.INPUT_LABEL), component=component)
         )
     # Stopped before it is sent, so discord.py keeps no copy: the submission is dispatched by
     # its custom id, restart or not.
@@ -176,7 +177,3 @@ def _attachment(payload: dict[str, Any], read_file: ReadFile) -> Attachment:
         str(payload.get("content_type", "")),
         read,
     )
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -24,6 +24,7 @@ from bot.core.ports import Caller
 from bot.core.services import Services
 from bot.platforms.discord import limits
 from bot.platforms.discord.components import attachment_of, read_form
+from bot.platforms.discord.limits import cut
 from bot.platforms.discord.replier import PLATFORM, InteractionReplier
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,9 @@ class Interactions:
 
     async def suggest(self, source: Suggest, typed: str) -> list[app_commands.Choice[str]]:
         return [
-            app_commands.Choice(name=_cut(o.label), value=o.value[: limits.CHOICE_TEXT])
+            app_commands.Choice(
+                name=cut(o.label, limits.CHOICE_TEXT), value=o.value[: limits.CHOICE_TEXT]
+            )
             for o in suggestions(source, self.services, typed)
         ]
 
@@ -214,7 +217,3 @@ def typed_line(command: Command, values: dict[str, Any]) -> tuple[str, tuple[Att
 def option_name(name: str) -> str:
     """The Python name discord.py passes an option by (Discord's own name may have hyphens)."""
     return name.replace("-", "_")
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= limits.CHOICE_TEXT else text[: limits.CHOICE_TEXT - 1] + "…"

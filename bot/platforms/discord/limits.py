@@ -57,3 +57,8 @@ CHOICES = 25
 CHOICE_TEXT = 100
 # Names, descriptions, option names and descriptions and choices of one command, together.
 COMMAND_CHARACTERS = 8000
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` within `limit` characters, ending in "…" where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -19,6 +19,7 @@ from bot.core.markup import checkboxes, plain_moments, replace_moments, split_te
 from bot.core.messages import Choice, Markup, Message, Moment, Select, Style
 from bot.platforms.discord import limits
 from bot.platforms.discord.components import ChoiceButton, ChoiceSelect, button_id, select_id
+from bot.platforms.discord.limits import cut
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,6 @@ STYLES = {
 }
 # Titles, field names and footers show markdown literally.
 _INLINE_MARKS = re.compile(r"\*\*|__|`")
-CUT = "…"
 
 
 @dataclass
@@ -80,8 +80,8 @@ def render_one(message: Message) -> Page:
     log.warning("a %d-message reply was cut to one Discord message for an edit", len(pages))
     first = pages[0]
     last = first.embeds[-1]
-    room = limits.EMBED_DESCRIPTION - len(CUT) - 2
-    last.description = ((last.description or "")[:room] + "\n\n" + CUT).strip()
+    room = limits.EMBED_DESCRIPTION - 3
+    last.description = ((last.description or "")[:room] + "\n\n…").strip()
     first.view = pages[-1].view
     return first
 
@@ -95,7 +95,7 @@ def text(value: str, markup: Markup = Markup.MARKDOWN) -> str:
 
 def plain(value: str, limit: int) -> str:
     """Text for places that show markdown literally (titles, footers, field names)."""
-    return _cut(_INLINE_MARKS.sub("", plain_moments(value)), limit)
+    return cut(_INLINE_MARKS.sub("", plain_moments(value)), limit)
 
 
 def _embeds(message: Message, body: str) -> list[discord.Embed]:
@@ -114,7 +114,7 @@ def _embeds(message: Message, body: str) -> list[discord.Embed]:
     for item in fields:
         last.add_field(
             name=plain(item.name, limits.FIELD_NAME) or "\u200b",
-            value=_cut(text(item.value), limits.FIELD_VALUE) or "\u200b",
+            value=cut(text(item.value), limits.FIELD_VALUE) or "\u200b",
             inline=item.inline,
         )
     if message.footer:
@@ -161,7 +161,7 @@ def view(choices: tuple[Choice, ...], select: Select | None) -> discord.ui.View 
 
 
 def _button(choice: Choice, row: int, seen: dict[str, int]) -> discord.ui.Item:
-    label = _cut(choice.label, limits.BUTTON_LABEL)
+    label = cut(choice.label, limits.BUTTON_LABEL)
     if choice.url:
         return discord.ui.Button(label=label, url=choice.url, row=row)
     key = f"{choice.action}:{choice.value}"
@@ -178,22 +178,16 @@ def _button(choice: Choice, row: int, seen: dict[str, int]) -> discord.ui.Item:
 def _select(select: Select, row: int) -> discord.ui.Item:
     options = [
         discord.SelectOption(
-            label=_cut(option.label, limits.OPTION_TEXT),
+            label=cut(option.label, limits.OPTION_TEXT),
             value=option.value[: limits.OPTION_TEXT],
-            description=_cut(option.description, limits.OPTION_TEXT)
-            if option.description
-            else None,
+            description=cut(option.description, limits.OPTION_TEXT) if option.description else None,
         )
         for option in select.options[: limits.SELECT_OPTIONS]
     ]
     menu = discord.ui.Select(
         custom_id=select_id(select.action),
-        placeholder=_cut(select.placeholder, limits.SELECT_PLACEHOLDER),
+        placeholder=cut(select.placeholder, limits.SELECT_PLACEHOLDER),
         options=options,
         row=row,
     )
     return ChoiceSelect(menu, select.action)
-
-
-def _cut(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - len(CUT)] + CUT
