@@ -17,9 +17,8 @@ UNREACHABLE = {
     10003: "Discord no longer has this DM channel",
 }
 
-# How long Discord waits for an interaction's first answer before the member sees "This
-# interaction failed"; a handler that has not answered well before it is deferred.
-ACK_DEADLINE = 3.0
+# Discord waits 3 s for an interaction's first answer before the member sees "This interaction
+# failed"; a handler that has not answered by this time is deferred.
 DEFER_AFTER = 1.5
 
 # Messages: one embed's parts, and all embeds of one message together.
@@ -48,15 +47,11 @@ INPUT_LABEL = 45
 INPUT_PLACEHOLDER = 100
 INPUT_VALUE = 4000
 
-# Slash commands.
-COMMAND_NAME = r"^[-_\w]{1,32}$"
+# Slash commands. discord.py itself refuses, when the tree is built, names that are not 1-32
+# lowercase characters and more than 25 options or subcommands.
 COMMAND_DESCRIPTION = 100
-OPTIONS_PER_COMMAND = 25
-SUBCOMMANDS_PER_GROUP = 25
 CHOICES = 25
 CHOICE_TEXT = 100
-# Names, descriptions, option names and descriptions and choices of one command, together.
-COMMAND_CHARACTERS = 8000
 
 
 def cut(text: str, limit: int) -> str:

@@ -80,8 +80,9 @@ def render_one(message: Message) -> Page:
     log.warning("a %d-message reply was cut to one Discord message for an edit", len(pages))
     first = pages[0]
     last = first.embeds[-1]
-    room = limits.EMBED_DESCRIPTION - 3
-    last.description = ((last.description or "")[:room] + "\n\n…").strip()
+    # Cut by as much as the mark adds, so the message stays within its limits.
+    kept = last.description or ""
+    last.description = (kept[: len(kept) - 3] + "\n\n…").strip()
     first.view = pages[-1].view
     return first
 

@@ -57,10 +57,6 @@ class InteractionReplier:
         self._timer: asyncio.TimerHandle | None = None
         self._deferral: asyncio.Task[None] | None = None
 
-    @property
-    def answered(self) -> bool:
-        return self._state is not _State.NEW
-
     def _leave(self, state: _State) -> None:
         if self._state is _State.NEW:
             self._done_waiting()
