@@ -21,8 +21,9 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 # Interactions arrive whatever the intents; the guilds intent keeps each server's roles at hand
-# for the moderator role. Nothing privileged (members, presences, message content).
-INTENTS = discord.Intents(guilds=True)
+# for the moderator role, and DM messages carry follow-up questions (their text comes without
+# the message content intent). Nothing privileged (members, presences, message content).
+INTENTS = discord.Intents(guilds=True, dm_messages=True)
 NO_MENTIONS = discord.AllowedMentions.none()
 # discord.py waits out a rate limit up to this long itself (30 s is its least); a longer one
 # comes back as RateLimited, which the messenger hands to the delivery queue.
@@ -85,6 +86,10 @@ class MentorClient(discord.Client):
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s (application %s)", self.user, self.application_id)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.interactions is not None and message.guild is None:
+            await self.interactions.direct_message(message, str(self.application_id))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         # Commands and clicks reach the tree and the dynamic items; forms come here, so they

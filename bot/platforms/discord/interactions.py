@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.core.commands import Command, Kind, Router, Suggest
+from bot.core.commands.registry import MENTOR
 from bot.core.commands.router import OOPS
 from bot.core.commands.suggest import suggestions
 from bot.core.messages import Action, Attachment, Message, MessageRef
@@ -25,9 +26,12 @@ from bot.core.services import Services
 from bot.platforms.discord import limits
 from bot.platforms.discord.components import attachment_of, read_form
 from bot.platforms.discord.limits import cut
-from bot.platforms.discord.replier import PLATFORM, InteractionReplier
+from bot.platforms.discord.replier import PLATFORM, ChannelReplier, InteractionReplier
 
 log = logging.getLogger(__name__)
+
+# Where a plain DM goes: the mentor's question command.
+ASK = "ask"
 
 UNKNOWN_COMMAND = (
     "This command is not one I know any more; the list may be out of date. Try `/mentor help`."
@@ -166,6 +170,26 @@ class Interactions:
                 log.exception("action %s failed on Discord", action.action)
             finally:
                 await reply.close()
+
+    async def direct_message(self, message: discord.Message, workspace_id: str) -> None:
+        """A plain message in a DM with the bot is a question for the mentor, continuing the
+        conversation of that DM (as a reply to an answer does on other platforms)."""
+        question = message.content.strip()
+        if message.guild is not None or message.author.bot or not question or self.closing:
+            return
+        caller = Caller(
+            platform=PLATFORM,
+            workspace_id=workspace_id,
+            user_id=str(message.author.id),
+            display_name=message.author.display_name,
+            conversation_id=str(message.channel.id),
+        )
+        reply = ChannelReplier(message.channel, message.channel.id)
+        with self._handling():
+            try:
+                await self.router.command(caller, MENTOR, ASK, question, reply)
+            except Exception:
+                log.exception("a question by DM failed on Discord")
 
     async def _turned_away(self, reply: InteractionReplier) -> bool:
         if self.closing:

@@ -155,6 +155,30 @@ class InteractionReplier:
         return MessageRef(PLATFORM, str(self._interaction.channel_id or ""), message_id)
 
 
+class ChannelReplier:
+    """Answers a plain message in a DM with the bot: new messages in that channel, edited in
+    place as an answer grows. There are no forms outside interactions."""
+
+    def __init__(self, channel: discord.abc.Messageable, channel_id: int) -> None:
+        self._channel = channel
+        self._channel_id = channel_id
+
+    async def send(self, message: Message) -> MessageRef:
+        first: discord.Message | None = None
+        for page in render(message):
+            sent = await self._channel.send(**_new(page))
+            first = first or sent
+        assert first is not None
+        return MessageRef(PLATFORM, str(self._channel_id), str(first.id))
+
+    async def edit(self, ref: MessageRef, message: Message) -> None:
+        target = discord.PartialMessage(channel=self._channel, id=int(ref.message_id))
+        await target.edit(**_edit(render_one(message)))
+
+    async def form(self, form: Form) -> bool:
+        return False
+
+
 def _new(page: Page) -> dict[str, Any]:
     return {
         "embeds": page.embeds,

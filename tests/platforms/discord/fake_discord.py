@@ -194,6 +194,30 @@ class FakeDiscord:
         dm = message is not None and message["channel_id"] != str(CHANNEL_ID)
         return await self._interact(user, 5, data, dm=dm, message=message)
 
+    async def direct_message(self, user: User, content: str) -> int:
+        """The member writes a plain message in their DM with the bot; returns its channel."""
+        channel = await self.rest.dm_channel(user.id)
+        payload = {
+            "id": str(self.new_id()),
+            "channel_id": str(channel),
+            "author": user.payload(),
+            "content": content,
+            "embeds": [],
+            "components": [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": now(),
+            "edited_timestamp": None,
+            "type": 0,
+            "flags": 0,
+        }
+        await self.gateway.dispatch("MESSAGE_CREATE", payload)
+        return channel
+
     async def _interact(
         self,
         user: User,
@@ -281,7 +305,7 @@ class FakeDiscord:
                 if body.get("type") in MESSAGE_CALLBACKS:
                     bodies.append(body["data"])
             elif request.method in ("POST", "PATCH") and (
-                request.path.startswith("/webhooks/") or request.path.endswith("/messages")
+                request.path.startswith("/webhooks/") or "/messages" in request.path
             ):
                 bodies.append(body)
         return bodies

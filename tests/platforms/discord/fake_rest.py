@@ -88,6 +88,12 @@ class Rest:
             return _json({"id": str(channel), "type": 1, "recipients": [user]})
         if parts[0] == "channels" and parts[2:] == ["messages"] and method == "POST":
             return self._channel_message(int(parts[1]), body)
+        if parts[0] == "channels" and parts[2:3] == ["messages"] and method == "PATCH":
+            message = self.discord.messages.get(int(parts[3]))
+            if message is None:
+                return _json({"message": "Unknown Message", "code": 10008}, 404)
+            _update(message, body)
+            return _json(message)
         if parts[0] == "interactions" and parts[-1] == "callback":
             return self._callback(parts[2], body)
         if parts[0] == "webhooks":

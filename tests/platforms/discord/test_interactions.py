@@ -230,3 +230,17 @@ async def test_a_moderator_publishes_a_lesson_file_and_confirms_with_a_button(bo
     published = await reply(fake, await fake.click(ADMIN, int(checked["id"]), "Publish"))
     assert "Published as revision 2" in text(published)
     assert bot.app.services.content.current.item("ai-first-api-call").title.endswith("revised")
+
+
+async def test_a_plain_dm_is_a_question_for_the_mentor(bot: Bot, fake):
+    """Writing to the bot in a DM asks the mentor: the answer arrives in that DM, grows by
+    edits, and ends with its 👍/👎 buttons; the bot's own DMs are not taken for questions."""
+    channel = await fake.direct_message(ADA, "how do embeddings work?")
+    await fake.wait_for(
+        lambda: any("👍 Helpful" in labels(m) for m in fake.dms(ADA)), "the answer by DM"
+    )
+    (answer,) = fake.dms(ADA)
+    assert answer["channel_id"] == str(channel)
+    assert "Here is what your lessons say" in text(answer)
+    edits = [r for r in fake.requests if r.method == "PATCH" and r.path.startswith("/channels/")]
+    assert edits and all(r.body["allowed_mentions"] == {"parse": []} for r in edits)

@@ -86,7 +86,8 @@ async def test_a_member_and_a_moderator_on_discord(clean_env, fake, tmp_path):
     engine = create_engine(env["DATABASE_URL"])
     try:
         (identify,) = fake.gateway.identified
-        assert identify["intents"] == 1  # guilds only: nothing privileged
+        # Servers and DMs; none of the privileged members, presences or message content.
+        assert identify["intents"] == (1 << 0) | (1 << 12)
         dm = await _member_journey(fake, engine)
         await _ask(fake)
         await _moderators(fake)
