@@ -20,12 +20,13 @@ from bot.core.clock import Clock, OffsetClock, SystemClock
 from bot.core.commands import Router, build_actions, build_commands
 from bot.core.db import create_engine, session_factory, upgrade
 from bot.core.delivery.dispatcher import Dispatcher, pass_time
-from bot.core.ports import Adapter, Messenger
+from bot.core.metrics import NoMetrics
+from bot.core.ports import Adapter, Messenger, Metrics
 from bot.core.process_lock import AlreadyRunning, lock_sqlite
 from bot.core.publishing.announce import Announcements
 from bot.core.publishing.sync import content_watcher, open_content, read_checked
 from bot.core.services import ContentStore, Services
-from bot.runtime import serve
+from bot.runtime import DeliveryScheduler, Service, serve
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class App:
     router: Router
     dispatcher: Dispatcher
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    metrics: Metrics = field(default_factory=NoMetrics)
 
     async def close(self) -> None:
         for close in self.closers:
@@ -62,18 +64,50 @@ async def build_app(settings: Settings, clock: Clock) -> App:
     except Exception:
         await engine.dispose()
         raise
+    metrics = build_metrics(settings)
     services = Services(
         db=db,
         content=ContentStore(content, settings.content_dir, version),
         clock=clock,
         default_timezone=settings.default_timezone,
+        metrics=metrics,
     )
     mentor = build_mentor(settings, services)
     services.mentor = mentor
-    dispatcher = Dispatcher(engine, services.content, clock, pacing_limit=settings.pacing_limit)
-    app = App(engine, services, Router(services, build_commands(), build_actions()), dispatcher)
+    dispatcher = Dispatcher(
+        engine, services.content, clock, pacing_limit=settings.pacing_limit, metrics=metrics
+    )
+    router = Router(services, build_commands(), build_actions())
+    app = App(engine, services, router, dispatcher, metrics=metrics)
     app.closers.append(mentor.aclose)
     return app
+
+
+def build_metrics(settings: Settings) -> Metrics:
+    """Prometheus metrics when the ops server will serve them; otherwise none are kept."""
+    if settings.ops_port is None:
+        return NoMetrics()
+    from bot.ops import PrometheusMetrics
+
+    return PrometheusMetrics()
+
+
+async def start_ops(
+    settings: Settings, app: App, scheduler: DeliveryScheduler, adapters: list[Adapter]
+) -> Service:
+    """The ops server, already listening, as a side service for the runtime. Raises
+    OpsUnavailable when its port cannot be used."""
+    from bot.ops import HealthSources, OpsServer, PrometheusMetrics
+
+    assert isinstance(app.metrics, PrometheusMetrics), "build_app keeps metrics for the server"
+    server = OpsServer(
+        settings.ops_host,
+        settings.ops_port or 0,
+        HealthSources(app.engine, scheduler, adapters),
+        app.metrics,
+    )
+    await server.start()
+    return server.serve
 
 
 def build_mentor(settings: Settings, services: Services) -> MentorService:
@@ -103,6 +137,7 @@ def build_mentor(settings: Settings, services: Services) -> MentorService:
         limits=Limits(settings.ask_daily_quota, settings.ask_daily_token_budget),
         pacing=Pacing(settings.ask_edit_interval),
         default_timezone=settings.default_timezone,
+        metrics=services.metrics,
     )
 
 
@@ -157,6 +192,9 @@ async def run(
             for name in names:
                 if name == platforms.CONSOLE:
                     stdin = stdin or sys.stdin
+                    if stdin.isatty():
+                        # Someone is typing: a log line per command would land in between.
+                        logging.getLogger("bot.core.commands.router").setLevel(logging.WARNING)
                     adapters.append(
                         console_adapter(
                             app, clock, stdin, stdout or sys.stdout, interactive=stdin.isatty()
@@ -174,9 +212,7 @@ async def run(
                 also=announcements.send if announcements else None,
             )
             settle_memory()
-            await serve(
-                app.dispatcher, settings.delivery_tick_seconds, adapters, services=[watcher]
-            )
+            return await serve_app(settings, app, adapters=adapters, services=[watcher])
         finally:
             await app.close()
     except* StartupProblem as group:
@@ -184,10 +220,8 @@ async def run(
     finally:
         if lock is not None:
             lock.release()
-    if refusals:
-        return _explain(refusals)
-    log.info("mentorbot stopped")
-    return 0
+        log.info("mentorbot stopped")
+    return _explain(refusals)
 
 
 async def work(settings: Settings) -> int:
@@ -224,19 +258,46 @@ async def work(settings: Settings) -> int:
         watcher = content_watcher(
             app.services.content, app.services.db, settings.content_poll_seconds
         )
-        await serve(
-            app.dispatcher,
-            settings.delivery_tick_seconds,
-            messengers=messengers,
-            services=[watcher],
-        )
+        return await serve_app(settings, app, messengers=messengers, services=[watcher])
     except* StartupProblem as group:
         refusals.extend(group.exceptions)
     finally:
         await app.close()
-    if refusals:
-        return _explain(refusals)
-    log.info("mentorbot worker stopped")
+        log.info("mentorbot worker stopped")
+    return _explain(refusals)
+
+
+async def serve_app(
+    settings: Settings,
+    app: App,
+    adapters: list[Adapter] | None = None,
+    messengers: list[Messenger] | None = None,
+    services: list[Service] | None = None,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """The runtime with the delivery scheduler, the given side services and, when its port is
+    set, the ops server: `run` gives it adapters, `worker` messengers. Exit status 2 when the
+    ops port is taken."""
+    adapters = adapters or []
+    scheduler = DeliveryScheduler(app.dispatcher, settings.delivery_tick_seconds, app.metrics)
+    services = list(services or [])
+    if settings.ops_port is not None:
+        from bot.ops import OpsUnavailable
+
+        try:
+            services.append(await start_ops(settings, app, scheduler, adapters))
+        except OpsUnavailable as error:
+            print(f"mentorbot: {error}", file=sys.stderr)
+            return 2
+    await serve(
+        app.dispatcher,
+        settings.delivery_tick_seconds,
+        adapters,
+        messengers or [],
+        services,
+        stop,
+        scheduler=scheduler,
+    )
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -47,10 +46,27 @@ def _parser() -> argparse.ArgumentParser:
         help="register globally even when DISCORD_GUILD_ID is set",
     )
 
+    commands.add_parser(
+        "health",
+        help="ask the running bot's ops server for /healthz: exit 0 when healthy (for Docker's "
+        "HEALTHCHECK)",
+    )
+
     db = commands.add_parser("db", help="database maintenance")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     db_commands.add_parser("upgrade", help="apply every pending migration")
     db_commands.add_parser("status", help="show the database's and the code's schema revision")
+
+    stats = commands.add_parser(
+        "stats", help="print the community stats, or export their tables as CSV files"
+    )
+    stats.add_argument(
+        "--csv",
+        type=Path,
+        metavar="DIR",
+        help="write members, enrollments, completions, deliveries, questions (no text), "
+        "pauses and quiz attempts to DIR as CSV files",
+    )
 
     content = commands.add_parser("content", help="content tools")
     content_commands = content.add_subparsers(
@@ -160,8 +176,10 @@ def _main(argv: list[str] | None) -> int:
         reason = mask_credentials(str(error))
         print(f"mentorbot: the settings could not be read: {reason}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
     from bot.checks import StartupProblem
+    from bot.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
 
     try:
         return _command(args, settings)
@@ -180,34 +198,17 @@ def _command(args: argparse.Namespace, settings) -> int:
     if args.command == "discord":
         guild = None if args.everywhere else args.guild or settings.discord_guild_id
         return _discord_sync(settings, guild)
+    if args.command == "health":
+        return _health(settings)
+    if args.command == "stats":
+        from bot.stats_cli import stats
+
+        return stats(settings, args.csv)
     if args.command == "bench":
         return _bench(args)
     if args.command == "worker":
         return _run(settings, None, worker=True)
     return _run(settings, args.platform)
-
-
-def configure_logging(level: str) -> None:
-    from bot.redact import MaskCredentials
-
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(MaskCredentials())
-    # Alembic narrates every start-up at INFO; only its warnings matter to an operator.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    # APScheduler announces every start, stop and job run; a failed tick is logged by the bot.
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    # The HTTP stack logs every request's URL (proxy credentials in ANTHROPIC_BASE_URL); at
-    # DEBUG the SDK logs whole request bodies and aiosqlite every statement with its values:
-    # members' questions and names, which forget-me cannot take back. Only warnings are kept.
-    for name in ("httpx", "httpcore", "anthropic", "aiosqlite"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    # discord.py logs every gateway event and request body at DEBUG (members' names, messages,
-    # interaction tokens); its INFO lines (connecting, rate limits) are worth keeping.
-    discord_level = max(logging.INFO, logging.getLevelName(level.upper()))
-    logging.getLogger("discord").setLevel(discord_level)
 
 
 def _content(settings, args) -> int:
@@ -287,6 +288,32 @@ def _discord_sync(settings, guild: int | None) -> int:
 
     print("\n".join(asyncio.run(sync(settings, guild))))
     return 0
+
+
+def _health(settings) -> int:
+    """GET /healthz from the ops server on this machine; prints its answer."""
+    import urllib.error
+    import urllib.request
+
+    if settings.ops_port is None:
+        print("mentorbot health: MENTORBOT_OPS_PORT is not set, so there is no ops server to ask.")
+        return 2
+    # A server listening on every address is reached here on the loopback one.
+    host = "127.0.0.1" if settings.ops_host in ("0.0.0.0", "::", "") else settings.ops_host
+    url = f"http://{f'[{host}]' if ':' in host else host}:{settings.ops_port}/healthz"
+    # Straight to the server: a proxy set for the bot's own requests must not answer for it.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5) as response:
+            print(response.read().decode())
+            return 0
+    except urllib.error.HTTPError as error:
+        print(error.read().decode())
+        return 1
+    except OSError as error:
+        reason = getattr(error, "reason", error)
+        print(f"mentorbot health: nothing answers at {url} ({reason})")
+        return 1
 
 
 def _bench(args) -> int:

@@ -12,11 +12,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC
 
 from bot.core.delivery.dispatcher import Dispatcher
-from bot.core.ports import Adapter, Messenger
+from bot.core.metrics import NoMetrics
+from bot.core.ports import Adapter, Messenger, Metrics
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +27,42 @@ log = logging.getLogger(__name__)
 Service = Callable[[asyncio.Event], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class TickStatus:
+    """How the delivery scheduler is doing, for the health check (seconds of real time)."""
+
+    interval: float
+    # Since the last tick ended, or since the scheduler started if none has ended yet.
+    since_last: float
+    # How long the tick running now has been running; None between ticks.
+    running_for: float | None
+    ticks: int
+
+
 class DeliveryScheduler:
     """APScheduler runs the delivery tick in this event loop: once at start (the catch-up after
-    downtime), then every `interval` seconds; `stop` lets a running tick finish."""
+    downtime), then every `interval` seconds; `stop` lets a running tick finish.
 
-    def __init__(self, dispatcher: Dispatcher, interval: float) -> None:
+    It keeps when the last tick ended, for the health check, on the monotonic clock: real
+    elapsed time, which the console's `/wait` does not move.
+    """
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        interval: float,
+        metrics: Metrics | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
         self.dispatcher = dispatcher
+        self.interval = interval
+        self.metrics = metrics or NoMetrics()
+        self._monotonic = monotonic
+        self._last_end = monotonic()
+        self._started: float | None = None
+        self._ticks = 0
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.add_job(self._tick, id="delivery-catch-up")
         self._scheduler.add_job(
@@ -53,10 +84,24 @@ class DeliveryScheduler:
             return
         task = asyncio.current_task()
         self._running.add(task)
+        self._started = self._monotonic()
         try:
             await self.dispatcher.tick_logged()
         finally:
             self._running.discard(task)
+            self._last_end = self._monotonic()
+            self.metrics.tick(self._last_end - self._started)
+            self._started = None
+            self._ticks += 1
+
+    def status(self) -> TickStatus:
+        now = self._monotonic()
+        return TickStatus(
+            interval=self.interval,
+            since_last=now - self._last_end,
+            running_for=None if self._started is None else now - self._started,
+            ticks=self._ticks,
+        )
 
     async def stop(self) -> None:
         self._stopping = True
@@ -102,13 +147,18 @@ async def serve(
     messengers: Sequence[Messenger] = (),
     services: Sequence[Service] = (),
     stop: asyncio.Event | None = None,
+    scheduler: DeliveryScheduler | None = None,
 ) -> None:
-    """Run until `stop` is set or an adapter returns (the console's /quit) or fails."""
+    """Run until `stop` is set or an adapter returns (the console's /quit) or fails.
+
+    `scheduler` is given by a caller whose side services watch it (the health check);
+    otherwise one is made for `dispatcher` every `tick_seconds`.
+    """
     stop = stop or asyncio.Event()
     for messenger in [a.messenger for a in adapters] + list(messengers):
         dispatcher.add_messenger(messenger)
     restore = signals_set(stop)
-    scheduler = DeliveryScheduler(dispatcher, tick_seconds)
+    scheduler = scheduler or DeliveryScheduler(dispatcher, tick_seconds)
     try:
         scheduler.start()
         async with asyncio.TaskGroup() as group:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -96,6 +97,14 @@ class Settings(BaseSettings):
     content_dir: Path = Field(DEFAULT_CONTENT_DIR, validation_alias=_env("MENTORBOT_CONTENT_DIR"))
     default_timezone: str = Field("UTC", validation_alias=_env("MENTORBOT_DEFAULT_TIMEZONE"))
     log_level: str = Field("INFO", validation_alias=_env("MENTORBOT_LOG_LEVEL"))
+    # json: one JSON object per line, for a log collector; text: one readable line.
+    log_format: Literal["text", "json"] = Field(
+        "text", validation_alias=_env("MENTORBOT_LOG_FORMAT")
+    )
+    # The ops server (/healthz, /metrics) is off unless a port is set; 0 takes any free port.
+    ops_port: int | None = Field(None, ge=0, le=65535, validation_alias=_env("MENTORBOT_OPS_PORT"))
+    # Only this machine by default; a container sets 0.0.0.0 so Prometheus can reach it.
+    ops_host: str = Field("127.0.0.1", validation_alias=_env("MENTORBOT_OPS_HOST"))
     # How often the delivery tick looks for due lessons; a DM goes out at most this late.
     delivery_tick_seconds: float = Field(
         30.0, gt=0, le=3600, validation_alias=_env("MENTORBOT_DELIVERY_TICK_SECONDS")
@@ -150,6 +159,11 @@ class Settings(BaseSettings):
             f"'{value[:64]}' is not an IANA time zone{suggestion}; use a name such as UTC, "
             "Europe/Berlin or America/New_York"
         )
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -20,6 +22,7 @@ from bot.app import App, build_app, console_adapter
 from bot.core.clock import FixedClock, OffsetClock
 from bot.core.content import ContentSet, Quiz, load_content
 from bot.core.db import create_engine, session_factory, upgrade
+from bot.core.messages import Form, Message, MessageRef
 from bot.core.placement import pull
 from bot.core.services import ContentStore, Services
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR, Settings
@@ -144,6 +147,41 @@ async def services(
     await engine.dispose()
 
 
+def run_mentorbot(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`mentorbot ARGS` as a user runs it, without the developer's tokens or keys; `env` adds
+    to the environment (an empty value counts as unset)."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+class Replies:
+    """A replier that keeps what a command answered (forms are refused, as the console does)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def send(self, message: Message) -> MessageRef:
+        self.messages.append(message)
+        return MessageRef("test", "channel", str(len(self.messages)))
+
+    async def edit(self, ref: MessageRef, message: Message) -> None:
+        self.messages.append(message)
+
+    async def form(self, form: Form) -> bool:
+        return False
+
+
 class ConsoleDriver:
     """Types lines into the console adapter and returns what it printed since the last call."""
 
@@ -172,7 +210,11 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def console(settings: Settings) -> AsyncIterator[ConsoleDriver]:
+async def console(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[ConsoleDriver]:
+    # The console saves files it is sent (the stats chart) in the working directory.
+    monkeypatch.chdir(tmp_path)
     clock = OffsetClock(FixedClock(START))
     app = await build_app(settings, clock)
     yield ConsoleDriver(app, clock)

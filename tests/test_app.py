@@ -70,3 +70,43 @@ async def test_the_console_quitting_stops_everything(tmp_path: Path):
     finally:
         await app.close()
     assert "/mentor start" in adapter.replier._out.getvalue()
+
+
+async def test_a_worker_shaped_process_serves_its_health_on_postgres(
+    postgres_url: str, tmp_path: Path, caplog
+):
+    """Messengers and no adapters, as `mentorbot worker` runs: /healthz answers 200 with the
+    database and the scheduler, and no platform connection to report."""
+    import logging
+    import re
+
+    import aiohttp
+
+    from bot.app import serve_app
+    from bot.platforms.console import ConsoleMessenger
+
+    settings = Settings(
+        _env_file=None,
+        DATABASE_URL=postgres_url,
+        MENTORBOT_CONTENT_DIR=DEFAULT_CONTENT_DIR,
+        MENTORBOT_OPS_PORT=0,
+    )
+    app = await build_app(settings, FixedClock(START))
+    stop = asyncio.Event()
+    messenger = ConsoleMessenger(lambda text: None, app.services.clock)
+    with caplog.at_level(logging.INFO, logger="bot.ops.server"):
+        running = asyncio.create_task(serve_app(settings, app, messengers=[messenger], stop=stop))
+        try:
+            for _ in range(200):
+                if found := re.search(r"http://127\.0\.0\.1:(\d+)", caplog.text):
+                    break
+                await asyncio.sleep(0.05)
+            url = f"http://127.0.0.1:{found.group(1)}/healthz"
+            async with aiohttp.ClientSession() as session, session.get(url) as response:
+                status, body = response.status, await response.json()
+        finally:
+            stop.set()
+            assert await running == 0
+            await app.close()
+    assert status == 200 and body["platforms"] == {}
+    assert body["database"]["reachable"] and body["scheduler"]["healthy"]

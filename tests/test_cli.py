@@ -16,20 +16,7 @@ from bot.core.content import load_content
 from bot.mentor.fake_anthropic import FakeAnthropic
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
 from tests.conftest import leaning_answers, typed
-
-
-def _mentorbot(*args: str, stdin: str = "", env: dict[str, str] | None = None, cwd=None):
-    full_env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=60,
-    )
+from tests.conftest import run_mentorbot as _mentorbot
 
 
 def test_content_validate_passes_on_shipped_content():
@@ -271,6 +258,35 @@ def test_a_closed_pipe_is_no_traceback():
     proc.stdout.close()  # the reader is gone before the first line is written
     _, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err, err.decode()
+
+
+def test_stats_prints_the_summary_and_exports_csv(tmp_path: Path):
+    """After a member joins and marks a lesson done, `stats` counts them and `stats --csv DIR`
+    writes the tables, one line per file."""
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path)}
+    _mentorbot("run", stdin="/mentor join ai-engineer\n/mentor done\n/quit\n", env=env)
+    result = _mentorbot("stats", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Members: 1 (0 paused" in result.stdout and "Paths: AI engineer 1" in result.stdout
+    export = tmp_path / "out" / "csv"
+    result = _mentorbot("stats", "--csv", str(export), env=env)
+    assert result.returncode == 0, result.stderr
+    assert f"{export / 'completions.csv'}: 1 row\n" in result.stdout
+    assert (export / "members.csv").read_text().count("\n") == 2
+
+
+def test_stats_refuses_a_missing_database_and_a_file_for_a_directory(tmp_path: Path):
+    """No database yet, or --csv naming a file: exit 2 with one line saying what to do."""
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path / "nothing")}
+    result = _mentorbot("stats", env=env)
+    assert result.returncode == 2 and "no database at" in result.stderr
+    assert not (tmp_path / "nothing").exists()
+    env = {"MENTORBOT_DATA_DIR": str(tmp_path)}
+    _mentorbot("db", "upgrade", env=env)
+    (tmp_path / "taken").write_text("")
+    result = _mentorbot("stats", "--csv", str(tmp_path / "taken"), env=env)
+    assert result.returncode == 2 and "cannot use" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_discord_sync_without_a_token_says_what_to_set(tmp_path: Path):

@@ -95,6 +95,36 @@ def test_log_level_is_case_insensitive(clean_env):
     assert Settings(_env_file=None, MENTORBOT_LOG_LEVEL="debug").log_level == "DEBUG"
 
 
+def test_the_ops_server_is_off_and_local_unless_set(clean_env, monkeypatch: pytest.MonkeyPatch):
+    """No port, no ops server; the host defaults to loopback; the log format is text, and
+    JSON may be written in any case."""
+    for name in ("MENTORBOT_OPS_PORT", "MENTORBOT_OPS_HOST", "MENTORBOT_LOG_FORMAT"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings(_env_file=None)
+    assert (settings.ops_port, settings.ops_host, settings.log_format) == (
+        None,
+        "127.0.0.1",
+        "text",
+    )
+    assert Settings(_env_file=None, MENTORBOT_LOG_FORMAT="JSON").log_format == "json"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MENTORBOT_OPS_PORT", "http"),
+        ("MENTORBOT_OPS_PORT", "70000"),
+        ("MENTORBOT_LOG_FORMAT", "xml"),
+    ],
+)
+def test_a_bad_ops_or_log_setting_is_named(clean_env, variable: str, value: str):
+    """A port that is no port, or an unknown log format: one problem naming the variable."""
+    with pytest.raises(ValidationError) as caught:
+        Settings(_env_file=None, **{variable: value})
+    [problem] = settings_problems(caught.value)
+    assert problem.startswith(f"{variable}:")
+
+
 def test_discord_defaults_point_at_discord(clean_env):
     """Without settings, REST goes to Discord's API v10 and the gateway to Discord's."""
     settings = Settings(_env_file=None)

@@ -13,6 +13,7 @@ from bot.core.models import (
     Delivery,
     Enrollment,
     Member,
+    MemberPause,
     MemberStatus,
     Question,
     QuizAttempt,
@@ -60,6 +61,6 @@ async def get_or_create_member(
 
 async def forget_member(session: AsyncSession, member: Member) -> None:
     """Delete the member and every row that refers to them, in one transaction."""
-    for table in (Question, Delivery, Completion, QuizAttempt, Enrollment):
+    for table in (Question, Delivery, Completion, QuizAttempt, Enrollment, MemberPause):
         await session.exec(delete(table).where(table.member_id == member.id))
     await session.delete(member)

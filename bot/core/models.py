@@ -93,6 +93,18 @@ class Member(SQLModel, table=True):
     )
 
 
+class MemberPause(SQLModel, table=True):
+    """A stretch of time the member had deliveries paused; streaks do not break across it."""
+
+    __tablename__ = "member_pause"
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", index=True, ondelete="CASCADE")
+    started_at: datetime = _when()
+    # None while the pause goes on.
+    ended_at: datetime | None = _when(nullable=True)
+
+
 class EnrollmentStatus(StrEnum):
     ACTIVE = "active"
     FINISHED = "finished"
@@ -176,6 +188,8 @@ class Delivery(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = _when(nullable=True)
     sent_at: datetime | None = _when(nullable=True)
+    # When the member's schedule said the item was due; the delivery lag is measured from it.
+    scheduled_at: datetime | None = _when(nullable=True)
     last_error: str | None = Field(default=None, max_length=500)
 
 

@@ -1,5 +1,5 @@
 """The seams between the core and the world: who is talking, where replies go, who sends DMs,
-the mentor, the clock, and what a platform adapter offers the runtime.
+the mentor, the clock, what a platform adapter offers the runtime, and where metrics go.
 
 Everything here is a plain dataclass or a Protocol; the core depends on these, adapters and
 `bot.mentor` implement them, and `bot.app` wires them together.
@@ -8,6 +8,7 @@ Everything here is a plain dataclass or a Protocol; the core depends on these, a
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -153,4 +154,34 @@ class Adapter(Protocol):
 
     def connected(self) -> bool:
         """Whether the platform connection is up (for health checks)."""
+        ...
+
+
+class Metrics(Protocol):
+    """Counts and timings for monitoring. The core reports; `bot.ops` keeps them for Prometheus
+    when the ops server is on, and `bot.core.metrics.NoMetrics` drops them otherwise. Each call
+    costs about a counter increment, so hot paths call it freely."""
+
+    def command(self, name: str, outcome: str, seconds: float) -> None:
+        """A command or click was handled: `name` is a registered command or action id,
+        `outcome` ok, user_error, error, refused, unknown or cancelled."""
+        ...
+
+    def deliveries(self, outcomes: Mapping[str, int], lags: Sequence[float]) -> None:
+        """DM outcomes just recorded (sent, retry_later, unreachable, failed, skipped), and for
+        each DM sent, the seconds since the member's schedule said it was due."""
+        ...
+
+    def queued(self, items: int, nudges: int) -> None: ...
+
+    def llm_tokens(self, kind: str, count: int) -> None:
+        """Tokens of one kind (input, output, cache_read, cache_write) spent on an answer."""
+        ...
+
+    def llm_error(self, reason: str) -> None:
+        """An answer the model could not give (timeout, connection, busy, refused, …)."""
+        ...
+
+    def tick(self, seconds: float) -> None:
+        """A delivery tick ran for this long."""
         ...

@@ -10,7 +10,8 @@ from pathlib import Path
 from bot.core.clock import Clock
 from bot.core.content import ContentSet
 from bot.core.db import SessionFactory
-from bot.core.ports import Mentor
+from bot.core.metrics import NoMetrics
+from bot.core.ports import Mentor, Metrics
 from bot.core.publishing.pending import PendingUploads
 
 log = logging.getLogger(__name__)
@@ -47,5 +48,6 @@ class Services:
     clock: Clock
     default_timezone: str = "UTC"
     mentor: Mentor | None = None
+    metrics: Metrics = field(default_factory=NoMetrics)
     # Valid uploads waiting for the moderator's Publish click.
     uploads: PendingUploads = field(default_factory=PendingUploads)

@@ -169,6 +169,15 @@ def _already_sent(path: LearningPath, last_sent_item_id: str | None, upcoming: I
     return last_sent_item_id in ids and ids.index(upcoming.id) <= ids.index(last_sent_item_id)
 
 
+def progress_bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
 def progress_message(
     report: Progress,
     status: MemberStatus,
@@ -176,22 +185,20 @@ def progress_message(
     schedule: str,
     when: Moment | None,
 ) -> Message:
-    width = 20
-    filled = round(width * report.done / report.total) if report.total else 0
-    bar = "█" * filled + "░" * (width - filled)
     deliveries = STATUS_TEXT.get(status, status)
     if status == MemberStatus.UNREACHABLE and reason:
         deliveries += f" ({reason})"
-    lines = [f"`{bar}` {report.done}/{report.total} done"]
+    lines = [f"`{progress_bar(report.done, report.total)}` {report.done}/{report.total} done"]
     if report.current is not None:
         lines.append(f"Up next: day {report.current.day}, {report.current.title}")
     else:
         lines.append("You have finished this path. `/mentor paths` to choose another.")
-    if report.project_links:
-        lines.append("Projects handed in:")
+    if report.projects:
+        lines.append(f"Projects handed in: {report.projects_done} of {report.projects}")
         lines.extend(f"• {title}: {link}" for title, link in report.project_links)
     fields = [
-        Field("Streak", f"{report.streak} day{'s' if report.streak != 1 else ''}"),
+        Field("Streak", _days(report.streak)),
+        Field("Best streak", _days(report.best_streak)),
         Field("Deliveries", deliveries, inline=False),
         Field("Schedule", schedule, inline=False),
     ]
@@ -201,4 +208,5 @@ def progress_message(
         title=f"Your progress on the {report.path.title} path",
         body="\n".join(lines),
         fields=tuple(fields),
+        footer="Days off your schedule and paused days never break a streak.",
     )

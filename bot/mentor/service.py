@@ -21,8 +21,9 @@ from bot.core.enrollment import active_enrollment, current_item
 from bot.core.errors import UserError
 from bot.core.members import Caller, find_member, get_or_create_member
 from bot.core.messages import Choice, Message, MessageRef
+from bot.core.metrics import NoMetrics
 from bot.core.models import Question
-from bot.core.ports import Replier
+from bot.core.ports import Metrics, Replier
 from bot.core.services import ContentStore
 from bot.core.text import storable
 from bot.mentor.limits import (
@@ -80,6 +81,7 @@ class MentorService:
         limits: Limits | None = None,
         pacing: Pacing | None = None,
         default_timezone: str = "UTC",
+        metrics: Metrics | None = None,
     ) -> None:
         self.db = db
         self.content = content
@@ -88,6 +90,7 @@ class MentorService:
         self.limits = limits or Limits()
         self.pacing = pacing or Pacing()
         self.default_timezone = default_timezone
+        self.metrics = metrics or NoMetrics()
         self._indexed: ContentSet | None = None
         self._index: LessonIndex | None = None
         self.index()
@@ -148,6 +151,8 @@ class MentorService:
             raw, usage = await self._stream(answers, prompt, reply, ref)
         except AnswerFailed as failure:
             log.warning("question from member %s not answered (%s)", member_id, failure.reason)
+            if answers.model is not None:
+                self.metrics.llm_error(failure.reason)
             if row.id is not None:
                 async with self.db() as session, session.begin():
                     await release(session, row.id)
@@ -162,6 +167,9 @@ class MentorService:
         row.topic = reading.topic or (_topic_of(question) if unsure else None)
         await self._keep(row, usage, counted=not offline)
         _log_answer(row)
+        if answers.model is not None:
+            for kind in ("input", "output", "cache_read", "cache_write"):
+                self.metrics.llm_tokens(kind, getattr(usage, f"{kind}_tokens"))
         if offline and not passages:
             # Nothing to rate and nothing quoted: say so, and let a reply try other words.
             await reply.edit(
@@ -340,7 +348,9 @@ def _log_answer(row: Question) -> None:
         row.output_tokens,
         row.cache_read_tokens,
         row.cache_write_tokens,
+        # The topic can be the question's first words, so it stays out of the log.
         ", unsure" if row.unsure else "",
+        extra={"member": row.member_id, "answer": row.id},
     )
 
 

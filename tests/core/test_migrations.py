@@ -94,3 +94,32 @@ async def test_members_already_on_a_path_are_scheduled_by_the_migration(database
         await engine.dispose()
     assert due[1] is not None
     assert (due[2], due[3]) == (None, None)
+
+
+async def test_members_paused_before_pauses_were_kept_get_an_open_pause(database_url: str):
+    """A member already paused gets a pause from their last change, so it holds their streak."""
+    engine = create_engine(database_url)
+    now = datetime(2026, 3, 2, 12, tzinfo=UTC)
+    when = bindparam("now", type_=DateTime(timezone=True))
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade_to, "0003_publishing")
+            for member_id, status in ((1, "active"), (2, "paused")):
+                await connection.execute(
+                    text(
+                        "INSERT INTO member (id, platform, workspace_id, user_id, display_name, "
+                        "timezone, delivery_time, delivery_days, status, created_at, updated_at) "
+                        "VALUES (:id, 'console', 'local', :user, :user, 'UTC', '08:00', "
+                        "'mon,tue,wed,thu,fri,sat,sun', :status, :now, :now)"
+                    ).bindparams(when),
+                    {"id": member_id, "user": f"u{member_id}", "status": status, "now": now},
+                )
+            await connection.run_sync(_upgrade_to, "0004_pauses_and_lag")
+            rows = (
+                await connection.execute(
+                    text("SELECT member_id, ended_at FROM member_pause ORDER BY id")
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert [tuple(row) for row in rows] == [(2, None)]

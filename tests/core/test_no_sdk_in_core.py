@@ -1,4 +1,5 @@
-"""The core stays platform-neutral: no platform or LLM SDK, no adapter, no mentor internals."""
+"""The core stays platform-neutral: no platform or LLM SDK, no adapter, no mentor internals,
+and no metrics library (it reports through the `Metrics` port)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,16 @@ from pathlib import Path
 
 import bot.core
 
-FORBIDDEN = ("discord", "slack_bolt", "slack_sdk", "anthropic", "bot.platforms", "bot.mentor")
+FORBIDDEN = (
+    "discord",
+    "slack_bolt",
+    "slack_sdk",
+    "anthropic",
+    "bot.platforms",
+    "bot.mentor",
+    "prometheus_client",
+    "bot.ops",
+)
 
 
 def test_core_imports_no_sdk_and_nothing_outside_it():

@@ -12,6 +12,7 @@ from bot.core.markup import moment_token
 from bot.core.members import find_member, forget_member, get_or_create_member
 from bot.core.messages import Choice, Form, Message, Style, TextInput
 from bot.core.models import AuditEntry, Member, MemberStatus
+from bot.core.pauses import note_status
 from bot.core.schedule import (
     SCHEDULE_USAGE,
     Schedule,
@@ -137,6 +138,7 @@ async def _set_status(ctx: Context, status: MemberStatus) -> Member:
         member = await get_or_create_member(
             session, ctx.caller, ctx.services.clock, ctx.services.default_timezone
         )
+        await note_status(session, member, status, now)
         member.status = status
         member.status_reason = None
         # A refusal after this one is news again.

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-
-from sqlalchemy import func
-from sqlmodel import select
+import logging
 
 from bot.core.commands.base import Context
 from bot.core.content import ContentError, load_content
 from bot.core.messages import Message
-from bot.core.models import Completion, Enrollment, EnrollmentStatus, Member, MemberStatus
+from bot.core.stats import chart, community_stats, stats_message
+
+log = logging.getLogger(__name__)
 
 MAX_PROBLEMS_SHOWN = 20
-MAX_UNREACHABLE_SHOWN = 10
 
 
 async def validate(ctx: Context) -> None:
@@ -37,43 +36,14 @@ async def validate(ctx: Context) -> None:
 
 
 async def stats(ctx: Context) -> None:
+    """Counts, the funnel and the mentor's use, with a chart drawn off the event loop."""
+    now = ctx.services.clock.now()
     async with ctx.services.db() as session:
-        members = (await session.exec(select(func.count()).select_from(Member))).one()
-        by_status = dict(
-            (await session.exec(select(Member.status, func.count()).group_by(Member.status))).all()
-        )
-        by_path = dict(
-            (
-                await session.exec(
-                    select(Enrollment.path_id, func.count())
-                    .where(Enrollment.status == EnrollmentStatus.ACTIVE)
-                    .group_by(Enrollment.path_id)
-                )
-            ).all()
-        )
-        completions = (await session.exec(select(func.count()).select_from(Completion))).one()
-        unreachable = (
-            await session.exec(
-                select(Member.display_name, Member.platform, Member.status_reason)
-                .where(Member.status == MemberStatus.UNREACHABLE)
-                .order_by(Member.updated_at.desc())
-                .limit(MAX_UNREACHABLE_SHOWN)
-            )
-        ).all()
-    lines = [
-        f"Members: {members} ({by_status.get(MemberStatus.PAUSED, 0)} paused, "
-        f"{by_status.get(MemberStatus.HELD, 0)} held for pacing, "
-        f"{by_status.get(MemberStatus.UNREACHABLE, 0)} unreachable)",
-        "On a path: "
-        + (", ".join(f"{_title(ctx, p)} {n}" for p, n in sorted(by_path.items())) or "nobody yet"),
-        f"Items completed: {completions}",
-    ]
-    if unreachable:
-        lines.append("Cannot be DMed (they see this in `/mentor progress`):")
-        lines.extend(f"• {name} ({platform}): {reason}" for name, platform, reason in unreachable)
-    await ctx.reply.send(Message(title="Community stats", body="\n".join(lines), private=True))
-
-
-def _title(ctx: Context, path_id: str) -> str:
-    path = ctx.services.content.current.path(path_id)
-    return path.title if path is not None else path_id
+        report = await community_stats(session, ctx.services.content.current, now)
+    try:
+        picture = await asyncio.to_thread(chart.draw, chart.chart_data(report))
+    except Exception:
+        # The numbers are worth sending without their picture.
+        log.exception("drawing the stats chart failed")
+        picture = None
+    await ctx.reply.send(stats_message(report, picture, now))

@@ -108,7 +108,14 @@ def build_commands() -> list[Command]:
             moderator=True,
             slow=True,
         ),
-        Command(ADMIN, "stats", "members, paths and completions", admin.stats, moderator=True),
+        Command(
+            ADMIN,
+            "stats",
+            "members, paths, the completion funnel and the mentor's use, with a chart",
+            admin.stats,
+            moderator=True,
+            slow=True,
+        ),
         Command(
             ADMIN,
             "questions",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 
 from sqlalchemy.exc import DBAPIError
@@ -62,9 +63,12 @@ class Router:
         caller, args = _storable(caller), storable(args)
         command = self.find(group, name.lower())
         if command is None:
+            # What was typed is not a label: it could be anything, in any number of spellings.
+            self._done(caller, "unknown", "unknown", 0.0)
             await reply.send(self._unknown(group, name))
             return
         if command.moderator and not caller.is_moderator:
+            self._done(caller, f"/{command.group} {command.name}", "refused", 0.0)
             await self._audit_refusal(caller, f"/{group} {command.name}", args)
             await reply.send(
                 Message(body=f"`/{group} {name}` is for moderators only.", private=True)
@@ -72,7 +76,7 @@ class Router:
             return
         usage = command.invocation if command.usage else None
         context = Context(caller, args, self.services, reply, attachments=attachments)
-        await self._run(command.handler, context, f"/{group} {name}", usage)
+        await self._run(command.handler, context, f"/{command.group} {command.name}", usage)
         await tell_pending(self.services, caller, reply)
 
     async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
@@ -81,6 +85,7 @@ class Router:
         handler = self._actions.get(action.action)
         if handler is None:
             log.warning("unknown action %r from %s", action.action, caller.platform)
+            self._done(caller, "unknown", "unknown", 0.0)
             await reply.send(
                 Message(body="That button is no longer valid. Try `/mentor help`.", private=True)
             )
@@ -98,18 +103,47 @@ class Router:
 
     async def _run(self, handler: Handler, context: Context, what: str, usage: str | None) -> None:
         caller, reply = context.caller, context.reply
+        started = time.perf_counter()
+        # Stays so only if the handler is cancelled (the bot is stopping).
+        outcome = "cancelled"
         try:
             await handler(context)
+            outcome = "ok"
         except UserError as error:
+            outcome = "user_error"
             text = error.message
             shown_usage = error.usage or usage
             if shown_usage:
                 text += f"\nUsage: `{shown_usage}`"
             await reply.send(Message(body=text, private=True))
         except Exception as error:
+            outcome = "error"
             log.exception("%s failed for %s user %s", what, caller.platform, caller.user_id)
             text = SAVE_FAILED if isinstance(error, DBAPIError) else OOPS
             await reply.send(Message(body=text, private=True))
+        finally:
+            self._done(caller, what, outcome, time.perf_counter() - started)
+
+    def _done(self, caller: Caller, what: str, outcome: str, seconds: float) -> None:
+        """One log line and one metric per command or click; never what was typed after it."""
+        self.services.metrics.command(what, outcome, seconds)
+        log.info(
+            "%s from %s user %s in %s: %s in %.3f s",
+            what,
+            caller.platform,
+            caller.user_id,
+            caller.workspace_id,
+            outcome,
+            seconds,
+            extra={
+                "platform": caller.platform,
+                "workspace": caller.workspace_id,
+                "user": caller.user_id,
+                "command": what,
+                "outcome": outcome,
+                "seconds": round(seconds, 4),
+            },
+        )
 
     async def _audit_refusal(self, caller: Caller, command: str, args: str) -> None:
         """Moderator commands tried by others are on record too."""

@@ -113,6 +113,7 @@ async def _claim(
             DELIVERY.c.item_id,
             DELIVERY.c.kind,
             DELIVERY.c.attempts,
+            DELIVERY.c.scheduled_at,
         )
     )
     return (await conn.execute(statement)).all()

@@ -23,11 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from bot.core.clock import Clock, MovableClock
 from bot.core.delivery.claim import MEMBER, claim_deliveries, next_wake
 from bot.core.delivery.enqueue import enqueue_due
+from bot.core.delivery.observe import lags, log_outcome
 from bot.core.delivery.pacer import Pacer
 from bot.core.delivery.record import Attempt, record, release
 from bot.core.messages import Message
+from bot.core.metrics import NoMetrics
 from bot.core.models import DeliveryKind
-from bot.core.ports import Messenger, Outcome, Recipient, SendResult
+from bot.core.ports import Messenger, Metrics, Outcome, Recipient, SendResult
 from bot.core.safety import safe_message
 from bot.core.services import ContentStore
 from bot.core.views import item_message, nudge_message
@@ -94,6 +96,7 @@ class Dispatcher:
         lease: timedelta = timedelta(minutes=10),
         concurrency: int = 8,
         max_wait: float = 5.0,
+        metrics: Metrics | None = None,
     ) -> None:
         self.engine = engine
         self.content = content
@@ -109,6 +112,7 @@ class Dispatcher:
         self.concurrency = concurrency
         # Longer than this behind a rate limit, a row goes back to the queue instead of waiting.
         self.max_wait = max_wait
+        self.metrics = metrics or NoMetrics()
         self._lock = asyncio.Lock()
         self._stopping = False
 
@@ -178,6 +182,7 @@ class Dispatcher:
                 report.nudged += planned.nudges
                 if planned.members < self.batch_size:
                     break
+        self.metrics.queued(report.queued, report.nudged)
         return report
 
     async def _send_batch(self) -> TickReport:
@@ -254,10 +259,12 @@ class Dispatcher:
     async def _write(
         self, conn: AsyncConnection, attempts: list[Attempt], report: TickReport
     ) -> None:
+        now = self.clock.now()
         async with conn.begin():
-            counts = await record(conn, attempts, self.clock.now())
+            counts = await record(conn, attempts, now)
         for name, count in counts.items():
             setattr(report, name, getattr(report, name) + count)
+        self.metrics.deliveries(counts, lags(attempts, now))
 
     async def _jobs(self, conn: AsyncConnection, claimed: Sequence[Row]) -> list[_Job]:
         member_ids = list({row.member_id for row in claimed})
@@ -325,6 +332,7 @@ class Dispatcher:
             return error
         if result.outcome == Outcome.RETRY_LATER:
             self.pacer.block(key, result.retry_after)
+        log_outcome(job.row, job.recipient, result)
         return result
 
 

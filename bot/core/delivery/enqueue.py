@@ -127,16 +127,16 @@ async def enqueue_due(
         if waiting_count(positions, enrollment) >= pacing_limit:
             behind.append((member, path, item, following))
             continue
-        writes.rows.append(_row(member.id, item, DeliveryKind.ITEM, now))
+        writes.rows.append(_row(member, item, DeliveryKind.ITEM, now))
         writes.next_due[following].append(member.id)
     released = await _nudged_already(conn, [member.id for member, *_ in behind])
     for member, path, item, following in behind:
         if (member.id, path.id, item.id) in released:
             # Held here before and the member came back (`/mentor today` or `done`): go on.
-            writes.rows.append(_row(member.id, item, DeliveryKind.ITEM, now))
+            writes.rows.append(_row(member, item, DeliveryKind.ITEM, now))
             writes.next_due[following].append(member.id)
         else:
-            writes.rows.append(_row(member.id, item, DeliveryKind.NUDGE, now))
+            writes.rows.append(_row(member, item, DeliveryKind.NUDGE, now))
             writes.held.append(member.id)
     planned.nudges = len(writes.held)
     planned.items = len(writes.rows) - planned.nudges
@@ -157,15 +157,17 @@ def _following(member: Row, now: datetime) -> datetime | None:
         return None
 
 
-def _row(member_id: int, item: Item, kind: str, now: datetime) -> dict:
+def _row(member: Row, item: Item, kind: str, now: datetime) -> dict:
     # A nudge is keyed by the item it holds back, so one hold brings one nudge.
     return {
-        "member_id": member_id,
+        "member_id": member.id,
         "path_id": item.path_id,
         "item_id": item.id,
         "kind": kind,
         "status": DeliveryStatus.PENDING,
         "due_at": now,
+        # The delivery lag is measured from the member's own due time, not from the queueing.
+        "scheduled_at": member.next_due_at,
         "attempts": 0,
     }
 
@@ -222,12 +224,13 @@ def _upsert(dialect: str, now: datetime):
     A closed row comes back when a member returns to a path they left, or after they were
     unreachable and ran `/mentor resume`: the item goes out again rather than being skipped.
     """
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(DELIVERY).on_conflict_do_update(
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(DELIVERY)
+    return insert.on_conflict_do_update(
         index_elements=["member_id", "path_id", "item_id", "kind"],
         set_={
             "status": DeliveryStatus.PENDING,
             "due_at": now,
+            "scheduled_at": insert.excluded.scheduled_at,
             "attempts": 0,
             "claimed_by": None,
             "claimed_at": None,

@@ -66,8 +66,8 @@ async def test_a_project_asks_for_its_link_and_a_lesson_link_is_no_hand_in(world
     assert "/mentor done <link>" in answer and "Mark done without a link" in answer
     assert (await world.enrollment("ada")).current_item_id == project.id
     progress = await world.say("ada", "/mentor progress")
-    assert "Projects handed in" not in progress
+    assert "Projects handed in: 0 of" in progress
     answer = await world.say("ada", "/mentor done https://github.com/ada/transcriber")
     assert f"Marked **{project.title}** done" in answer
     progress = await world.say("ada", "/mentor progress")
-    assert "Projects handed in" in progress and "example.com/notes" not in progress
+    assert "Projects handed in: 1 of" in progress and "example.com/notes" not in progress

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.conftest import ConsoleDriver, leaning_answers, mixed_answers, typed
 
 
@@ -115,9 +117,14 @@ async def test_wait_moves_the_simulated_clock(console: ConsoleDriver):
 
 
 async def test_moderator_commands_exist_in_the_console(console: ConsoleDriver):
-    """The local user is a moderator: validate and stats answer."""
+    """The local user is a moderator: validate answers, and stats prints its summary and saves
+    its chart in the working directory, printing where."""
     assert "Content is valid" in await console.say("/mentor-admin validate")
-    assert "Members:" in await console.say("/mentor-admin stats")
+    out = await console.say("/mentor-admin stats")
+    assert "Members:" in out
+    saved = Path.cwd() / "mentorbot-stats-2026-03-02.png"
+    assert f"(saved mentorbot-stats-2026-03-02.png to {saved})" in out
+    assert saved.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 async def test_help_lists_only_commands_that_work(console: ConsoleDriver):

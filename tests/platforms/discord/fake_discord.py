@@ -25,6 +25,7 @@ from tests.platforms.discord.fake_payloads import (
     APP_ID,
     CHANNEL_ID,
     GUILD_ID,
+    LOADING,
     MANAGE_GUILD,
     MEMBER_PERMISSIONS,
     MODERATOR_ROLE,
@@ -285,6 +286,17 @@ class FakeDiscord:
     async def answered(self, interaction: Interaction) -> Interaction:
         await self.wait_for(lambda: interaction.callbacks, f"an answer to {interaction.payload}")
         return interaction
+
+    async def answer(self, interaction: Interaction) -> dict[str, Any]:
+        """The interaction's answer as the member ends up seeing it: after a deferral, once
+        the "thinking…" placeholder has been filled in."""
+        await self.answered(interaction)
+
+        def filled() -> dict[str, Any] | None:
+            message = self.original(interaction)
+            return None if message.get("flags", 0) & LOADING else message
+
+        return await self.wait_for(filled, f"the answer to {interaction.payload['data']}")
 
     def original(self, interaction: Interaction) -> dict[str, Any]:
         assert interaction.original_id is not None, interaction.callbacks

@@ -23,8 +23,7 @@ EPHEMERAL = 1 << 6
 
 
 async def reply(fake: FakeDiscord, interaction) -> dict[str, Any]:
-    await fake.answered(interaction)
-    return fake.original(interaction)
+    return await fake.answer(interaction)
 
 
 async def test_personal_replies_are_ephemeral_in_servers_and_kept_in_dms(bot: Bot, fake):

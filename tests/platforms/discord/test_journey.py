@@ -54,8 +54,7 @@ def posts_to(fake: FakeDiscord, user: User) -> list[Any]:
 
 
 async def answer(fake: FakeDiscord, interaction: Interaction) -> dict[str, Any]:
-    await fake.answered(interaction)
-    return fake.original(interaction)
+    return await fake.answer(interaction)
 
 
 async def test_sync_registers_the_surface_within_discords_limits(clean_env, fake, tmp_path):

@@ -21,7 +21,7 @@ from bot.core.ports import Caller, Outcome, Recipient, SendResult
 from bot.platforms.discord import create_messenger
 from bot.platforms.discord.limits import UNREACHABLE
 from bot.platforms.discord.messenger import DiscordMessenger, nonce
-from tests.core.delivery.conftest import Replies
+from tests.conftest import Replies
 from tests.platforms.discord.conftest import discord_settings
 from tests.platforms.discord.fake_discord import FakeDiscord, labels, text
 from tests.platforms.discord.fake_payloads import APP_ID, User

@@ -1,7 +1,7 @@
 """unreachable notice: whether a member whose DMs were refused has been told so
 
-Revision ID: 0004_unreachable_notice
-Revises: 0003_publishing
+Revision ID: 0005_unreachable_notice
+Revises: 0004_pauses_and_lag
 Create Date: 2026-12-01 10:00:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004_unreachable_notice"
-down_revision: str | None = "0003_publishing"
+revision: str = "0005_unreachable_notice"
+down_revision: str | None = "0004_pauses_and_lag"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
