@@ -31,6 +31,7 @@ from tests.platforms.discord.fake_payloads import (
     MODERATOR_ROLE,
     TOKEN,
     User,
+    message_payload,
     now,
     text_channel,
 )
@@ -198,24 +199,7 @@ class FakeDiscord:
     async def direct_message(self, user: User, content: str) -> int:
         """The member writes a plain message in their DM with the bot; returns its channel."""
         channel = await self.rest.dm_channel(user.id)
-        payload = {
-            "id": str(self.new_id()),
-            "channel_id": str(channel),
-            "author": user.payload(),
-            "content": content,
-            "embeds": [],
-            "components": [],
-            "attachments": [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": now(),
-            "edited_timestamp": None,
-            "type": 0,
-            "flags": 0,
-        }
+        payload = message_payload(self.new_id(), channel, user.payload(), content=content)
         await self.gateway.dispatch("MESSAGE_CREATE", payload)
         return channel
 

@@ -42,6 +42,32 @@ class User:
         }
 
 
+def message_payload(
+    message_id: int, channel_id: int, author: dict[str, Any], **fields: Any
+) -> dict[str, Any]:
+    """A message as Discord describes it; `fields` (content, embeds, components, type, flags,
+    nonce…) replace the empty defaults."""
+    return {
+        "id": str(message_id),
+        "channel_id": str(channel_id),
+        "author": author,
+        "content": "",
+        "embeds": [],
+        "components": [],
+        "attachments": [],
+        "mentions": [],
+        "mention_roles": [],
+        "mention_everyone": False,
+        "pinned": False,
+        "tts": False,
+        "timestamp": now(),
+        "edited_timestamp": None,
+        "type": 0,
+        "flags": 0,
+        **fields,
+    }
+
+
 def text_channel() -> dict[str, Any]:
     return {
         "id": str(CHANNEL_ID),

@@ -19,6 +19,7 @@ from tests.platforms.discord.fake_payloads import (
     TOKEN,
     User,
     application,
+    message_payload,
     now,
 )
 
@@ -140,14 +141,14 @@ class Rest:
         interaction = self.discord.interactions.get(token)
         if interaction is None:
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
-        now = time.perf_counter()
+        at = time.perf_counter()
         if interaction.callbacks:
             refused = {"message": "Interaction has already been acknowledged.", "code": 40060}
             return _json(refused, 400)
-        if now - interaction.dispatched_at > ACK_DEADLINE:
+        if at - interaction.dispatched_at > ACK_DEADLINE:
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
         interaction.callbacks.append(body)
-        interaction.acked_at = now
+        interaction.acked_at = at
         kind, data = body["type"], body.get("data") or {}
         channel = int(interaction.payload["channel_id"])
         message = None
@@ -198,25 +199,17 @@ class Rest:
         self, channel_id: int, body: dict[str, Any], *, interaction: bool = False
     ) -> dict[str, Any]:
         message_id = self.discord.new_id()
-        message = {
-            "id": str(message_id),
-            "channel_id": str(channel_id),
-            "author": BOT,
-            "content": body.get("content") or "",
-            "embeds": body.get("embeds", []),
-            "components": body.get("components", []),
-            "attachments": [],
-            "mentions": [],
-            "mention_roles": [],
-            "mention_everyone": False,
-            "pinned": False,
-            "tts": False,
-            "timestamp": now(),
-            "edited_timestamp": None,
-            "type": 20 if interaction else 0,
-            "flags": body.get("flags", 0),
-            "nonce": body.get("nonce"),
-        }
+        message = message_payload(
+            message_id,
+            channel_id,
+            BOT,
+            content=body.get("content") or "",
+            embeds=body.get("embeds", []),
+            components=body.get("components", []),
+            type=20 if interaction else 0,
+            flags=body.get("flags", 0),
+            nonce=body.get("nonce"),
+        )
         if interaction:
             message["webhook_id"] = str(APP_ID)
             message["application_id"] = str(APP_ID)
