@@ -68,10 +68,19 @@ class DiscordAdapter:
         raise ValueError(f"no text channel called #{name} in the bot's servers")
 
     async def run(self, stop: asyncio.Event) -> None:
-        await log_in(self.client, self._token, self._api)
+        stopped = asyncio.create_task(stop.wait())
+        login = asyncio.create_task(log_in(self.client, self._token, self._api))
+        # A stop while Discord is slow to answer the login must not wait for it.
+        await asyncio.wait({login, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if not login.done() or login.exception() is not None:
+            stopped.cancel()
+            login.cancel()
+            await self.client.close()
+            if login.done() and not login.cancelled():
+                login.result()  # the refusal, for the operator
+            return
         self._logged_in.set()
         connection = asyncio.create_task(self.client.connect(reconnect=True), name="gateway")
-        stopped = asyncio.create_task(stop.wait())
         try:
             await asyncio.wait({connection, stopped}, return_when=asyncio.FIRST_COMPLETED)
         finally:

@@ -67,6 +67,8 @@ class FakeDiscord:
         self.closed_dms: set[int] = set()
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.files: dict[int, bytes] = {}
+        # Seconds the login (GET /users/@me) takes to answer.
+        self.login_delay = 0.0
         # (path prefix, retry_after): the next requests under the prefix get a 429.
         self.rate_limits: deque[tuple[str, float]] = deque()
         self.gateway = Gateway(self)

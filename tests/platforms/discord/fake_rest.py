@@ -3,6 +3,7 @@ messages, interaction callbacks and their webhook follow-ups and edits, and scri
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ class Rest:
     async def _route(self, method: str, path: str, body: Any) -> web.Response:
         parts = path.strip("/").split("/")
         if path == "/users/@me" and method == "GET":
+            await asyncio.sleep(self.discord.login_delay)
             return _json(BOT)
         if path == "/oauth2/applications/@me":
             return _json(application())

@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.app import build_app, create_adapter
+from bot.core.clock import FixedClock
 from bot.core.commands import Command, Context, build_commands
 from bot.core.messages import Message
-from tests.platforms.discord.conftest import Bot, running_bot
+from tests.conftest import START
+from tests.platforms.discord.conftest import Bot, discord_settings, running_bot
 from tests.platforms.discord.fake_discord import FakeDiscord, text
 from tests.platforms.discord.fake_gateway import RESUME
 from tests.platforms.discord.fake_payloads import CHANNEL_ID, User
@@ -66,3 +69,22 @@ async def test_new_lessons_are_announced_in_a_channel_by_id_or_name(bot: Bot, fa
     for post in posts:
         assert post.body["allowed_mentions"] == {"parse": []}
         assert "@everyone" not in post.body["embeds"][0]["description"]
+
+
+async def test_a_stop_during_a_slow_login_returns_at_once(
+    clean_env, fake: FakeDiscord, tmp_path: Path
+):
+    """SIGTERM while Discord has not answered the login yet: the adapter stops without it."""
+    fake.login_delay = 30
+    app = await build_app(discord_settings(fake, tmp_path), FixedClock(START))
+    try:
+        adapter = create_adapter("discord", app, discord_settings(fake, tmp_path))
+        stop = asyncio.Event()
+        running = asyncio.create_task(adapter.run(stop))
+        await asyncio.sleep(0.2)
+        stop.set()
+        async with asyncio.timeout(5):
+            await running
+        assert not adapter.connected()
+    finally:
+        await app.close()
