@@ -36,7 +36,9 @@ USER mentorbot
 RUN python -c "import matplotlib.font_manager"
 
 VOLUME ["/data"]
-EXPOSE 8080
+# The ops server (health, metrics) listens on 8080; Slack's HTTP mode on 3000
+# (MENTORBOT_SLACK_PORT; Socket Mode needs no port).
+EXPOSE 8080 3000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["mentorbot", "health"]
 # Exec form, no shell in between: SIGTERM reaches the bot itself, which stops taking commands,
 # lets the running delivery tick record what it sent, puts back what it had not, and exits 0.

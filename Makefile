@@ -55,6 +55,7 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bot.bench.mentor
 	$(BIN)/python -m bot.bench.startup
 	$(BIN)/python -m bot.bench.discord
+	$(BIN)/mentorbot bench slack
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -247,13 +247,13 @@ async def work(settings: Settings) -> int:
     refusals: list[BaseException] = []
     try:
         messengers = [create_messenger(name, settings) for name in names]
+        # A messenger holding a connection pool is closed after the last tick.
+        app.closers.extend(m.aclose for m in messengers if hasattr(m, "aclose"))
         for messenger in messengers:
             # A messenger that logs in (Discord's) does it now: a bad token stops the worker
             # at start, not at every DM.
             if hasattr(messenger, "open"):
                 await messenger.open()
-            if hasattr(messenger, "aclose"):
-                app.closers.append(messenger.aclose)
         log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
         watcher = content_watcher(
             app.services.content, app.services.db, settings.content_poll_seconds
@@ -302,11 +302,10 @@ async def serve_app(
 
 
 def settle_memory() -> None:
-    """What start-up built (the content, the mentor's index, the SDKs' modules) lives as long
-    as the process: frozen out of the collector's reach, it is not walked again at every full
-    collection, and collections come less often. Before this, a collection during a burst of
-    commands held every acknowledgement up for up to a few hundred milliseconds
-    (docs/performance.md)."""
+    """What start-up built (modules, content, the lesson index) lives as long as the process:
+    frozen out of the collector's reach, it is not rescanned at every full collection, and
+    collections come less often. Before this, a collection during a burst of commands held
+    every acknowledgement up for up to a few hundred milliseconds (docs/performance.md)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)

@@ -131,6 +131,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="a database the bench may fill (default: a temporary SQLite file)",
     )
+    slack = bench_commands.add_parser(
+        "slack", help="Slack acknowledgement latency under bursts of concurrent slash commands"
+    )
+    slack.add_argument("--requests", type=_positive, default=1000, metavar="N")
+    slack.add_argument("--concurrency", type=_positive, default=50, metavar="C")
+    slack.add_argument(
+        "--bare", action="store_true", help="measure slack-bolt alone, for comparison"
+    )
     return parser
 
 
@@ -183,8 +191,13 @@ def _main(argv: list[str] | None) -> int:
 
     try:
         return _command(args, settings)
-    except StartupProblem as problem:
-        print(f"mentorbot: {problem}", file=sys.stderr)
+    except (StartupProblem, ExceptionGroup) as error:
+        # A platform refusing the bot at start fails inside the runtime's TaskGroup.
+        problems = _startup_problems(error, StartupProblem)
+        if not problems:
+            raise
+        for problem in problems:
+            print(f"mentorbot: {problem}", file=sys.stderr)
         return 2
 
 
@@ -317,6 +330,11 @@ def _health(settings) -> int:
 
 
 def _bench(args) -> int:
+    if args.bench_command == "slack":
+        from bot.bench import slack
+
+        options = ["--requests", str(args.requests), "--concurrency", str(args.concurrency)]
+        return slack.main(options + (["--bare"] if args.bare else []))
     from pydantic import ValidationError
 
     from bot.redact import mask_credentials
@@ -344,6 +362,24 @@ def _normalise_url(url: str) -> str:
     from bot.settings import Settings
 
     return Settings(_env_file=None, DATABASE_URL=url).resolved_database_url
+
+
+def _startup_problems(error: BaseException, kind: type[Exception]) -> list[BaseException]:
+    """The start-up problems `error` consists of, or none if anything else is in it."""
+    if isinstance(error, kind):
+        return [error]
+    if isinstance(error, BaseExceptionGroup):
+        matched, rest = error.split(kind)
+        if matched is not None and rest is None:
+            return _leaves(matched)
+    return []
+
+
+def _leaves(group: BaseExceptionGroup) -> list[BaseException]:
+    found: list[BaseException] = []
+    for error in group.exceptions:
+        found += _leaves(error) if isinstance(error, BaseExceptionGroup) else [error]
+    return found
 
 
 def _run(settings, platform: str | None, worker: bool = False) -> int:

@@ -75,6 +75,8 @@ def configure_logging(level: str, log_format: str = "text") -> None:
     root.setLevel(level.upper())
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
-    # discord.py logs every gateway event and request body at DEBUG (members' names, messages,
-    # interaction tokens); its INFO lines (connecting, rate limits) are worth keeping.
-    logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
+    # The platform SDKs log whole requests, answers and gateway events at DEBUG (messages,
+    # profiles, interaction tokens); their connection news at INFO is worth keeping.
+    quietest = max(root.getEffectiveLevel(), logging.INFO)
+    for name in ("discord", "slack_sdk", "slack_bolt"):
+        logging.getLogger(name).setLevel(quietest)

@@ -26,6 +26,7 @@ ACTIVATING_VARIABLES = (
     "SLACK_BOT_TOKEN",
     "SLACK_APP_TOKEN",
     "SLACK_SIGNING_SECRET",
+    "SLACK_API_URL",
     "ANTHROPIC_API_KEY",
     "ANTHROPIC_BASE_URL",
     "DATABASE_URL",
@@ -69,6 +70,13 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         None, validation_alias=_env("SLACK_SIGNING_SECRET")
     )
+    # The Web API's base URL: Slack's own, its government cloud's, or a local test server.
+    slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+    # Comma-separated Slack user ids; the workspace's admins and owners moderate too.
+    slack_moderator_ids: str = Field("", validation_alias=_env("SLACK_MODERATOR_IDS"))
+    # HTTP mode (no SLACK_APP_TOKEN): where Slack's requests arrive, at /slack/events.
+    slack_host: str = Field("0.0.0.0", validation_alias=_env("MENTORBOT_SLACK_HOST"))
+    slack_port: int = Field(3000, ge=1, le=65535, validation_alias=_env("MENTORBOT_SLACK_PORT"))
 
     anthropic_api_key: SecretStr | None = Field(None, validation_alias=_env("ANTHROPIC_API_KEY"))
     anthropic_model: str = Field("claude-haiku-5-5", validation_alias=_env("ANTHROPIC_MODEL"))
@@ -172,10 +180,21 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.upper()
 
-    @field_validator("anthropic_base_url")
+    @field_validator("anthropic_base_url", "slack_api_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         return None if value is None else _url(value, ("http", "https"))
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def slack_moderators(self) -> frozenset[str]:
+        return frozenset(
+            part.strip() for part in self.slack_moderator_ids.split(",") if part.strip()
+        )
 
     @property
     def resolved_database_url(self) -> str:

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.core.content import load_content
-from bot.mentor.fake_anthropic import FakeAnthropic
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
+from bot.testing.fake_anthropic import FakeAnthropic
 from tests.conftest import leaning_answers, typed
 from tests.conftest import run_mentorbot as _mentorbot
 

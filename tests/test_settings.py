@@ -125,6 +125,30 @@ def test_a_bad_ops_or_log_setting_is_named(clean_env, variable: str, value: str)
     assert problem.startswith(f"{variable}:")
 
 
+def test_slack_settings_have_defaults_and_are_checked(clean_env):
+    """Slack's own API address and port 3000 by default; the URL gets its slash; a bad URL or
+    port is refused with the setting's name."""
+    settings = Settings(_env_file=None)
+    assert (settings.slack_api_url, settings.slack_host, settings.slack_port) == (
+        "https://slack.com/api/",
+        "0.0.0.0",
+        3000,
+    )
+    local = Settings(_env_file=None, SLACK_API_URL="http://127.0.0.1:9000/api")
+    assert local.slack_api_url == "http://127.0.0.1:9000/api/"
+    for variable, value in (("SLACK_API_URL", "slack.com/api"), ("MENTORBOT_SLACK_PORT", 70000)):
+        with pytest.raises(ValidationError) as refused:
+            Settings(_env_file=None, **{variable: value})
+        (problem,) = settings_problems(refused.value)
+        assert problem.startswith(f"{variable}: ")
+
+
+def test_slack_moderator_ids_are_a_comma_separated_list(clean_env):
+    """Spaces and empty entries are ignored."""
+    settings = Settings(_env_file=None, SLACK_MODERATOR_IDS=" U1, U2,,U3 ")
+    assert settings.slack_moderators == frozenset({"U1", "U2", "U3"})
+
+
 def test_discord_defaults_point_at_discord(clean_env):
     """Without settings, REST goes to Discord's API v10 and the gateway to Discord's."""
     settings = Settings(_env_file=None)

@@ -99,8 +99,8 @@ async def bench_first_token(questions_per_member: int, members: int) -> list[str
     from bot.core.clock import SystemClock
     from bot.core.members import Caller
     from bot.core.messages import Message, MessageRef
-    from bot.mentor.fake_anthropic import FakeAnthropic, Reply
     from bot.settings import Settings
+    from bot.testing.fake_anthropic import FakeAnthropic, Reply
 
     class FirstWords:
         def __init__(self) -> None:

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 
 class Act(StrEnum):
+    START = "start"
     QUIZ = "quiz"
     JOIN = "join"
     PATHS = "paths"

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.messages import Form, Message, MessageRef
 
@@ -116,6 +116,16 @@ class Messenger(Protocol):
     rate: Rate | None
 
     async def send_dm(self, to: Recipient, message: Message, key: str) -> SendResult: ...
+
+
+@runtime_checkable
+class SentBefore(Protocol):
+    """A messenger that can tell whether a delivery's DM is already in the member's DMs (Slack
+    finds the key in a message's metadata). The dispatcher asks only when an earlier attempt at
+    the same delivery may have posted it: a worker that died before recording its outcome, or a
+    send that failed without a clear answer."""
+
+    async def already_sent(self, to: Recipient, key: str) -> bool: ...
 
 
 class Mentor(Protocol):

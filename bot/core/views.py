@@ -210,3 +210,48 @@ def progress_message(
         fields=tuple(fields),
         footer="Days off your schedule and paused days never break a streak.",
     )
+
+
+def home_message(
+    report: Progress | None,
+    status: MemberStatus | None,
+    schedule: str | None,
+    when: Moment | None,
+) -> Message:
+    """The member's home page (Slack's App Home): their path at a glance and what to do next."""
+    if report is None:
+        return Message(
+            title="Welcome to mentorbot",
+            body="A short placement quiz puts you on a path: AI engineer (build products on "
+            "existing models), ML engineer (train and ship models), or Explorer if you are "
+            "undecided. Then one lesson or project arrives by DM each day at your time.\n\n"
+            "`/mentor help` lists every command.",
+            choices=(
+                Choice("Take the placement quiz", Act.START, style=Style.PRIMARY),
+                Choice("See the paths", Act.PATHS),
+            ),
+        )
+    lines = [f"`{progress_bar(report.done, report.total)}` {report.done}/{report.total} done"]
+    if report.current is not None:
+        lines.append(f"Up next: day {report.current.day}, **{report.current.title}**")
+    else:
+        lines.append("You have finished this path. `/mentor paths` to choose another.")
+    if status is not None and status != MemberStatus.ACTIVE:
+        lines.append(f"Deliveries are {STATUS_TEXT.get(status, status)}.")
+    fields = [Field("Next lesson", moment_token(when) if when else "nothing scheduled")]
+    if schedule:
+        fields.append(Field("Schedule", schedule))
+    fields.append(Field("Streak", _days(report.streak)))
+    paused = status == MemberStatus.PAUSED
+    return Message(
+        title=f"Your {report.path.title} path",
+        body="\n".join(lines),
+        fields=tuple(fields),
+        choices=(
+            Choice("Today's lesson", Act.TODAY, style=Style.PRIMARY),
+            Choice("Resume deliveries", Act.RESUME)
+            if paused
+            else Choice("Pause deliveries", Act.PAUSE),
+            Choice("Change schedule", Act.SCHEDULE),
+        ),
+    )

@@ -11,8 +11,8 @@ from bot.app import App, build_app
 from bot.core.clock import FixedClock
 from bot.core.members import Caller
 from bot.core.messages import Message, MessageRef
-from bot.mentor.fake_anthropic import FakeAnthropic
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
+from bot.testing.fake_anthropic import FakeAnthropic
 
 ADA = Caller("discord", "guild-1", "ada", "Ada", conversation_id="thread-1")
 BOB = Caller("discord", "guild-1", "bob", "Bob", conversation_id="thread-1")

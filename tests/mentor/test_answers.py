@@ -11,7 +11,7 @@ from sqlmodel import select
 from bot.app import App
 from bot.core.members import Caller
 from bot.core.models import Question
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
 from tests.mentor.conftest import ADA, Recorder, ask, join
 
 JSON_QUESTION = "How do I make the model return JSON my code can parse?"

@@ -9,8 +9,8 @@ import pytest
 
 from bot.app import build_app
 from bot.core.clock import FixedClock, OffsetClock
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
 from bot.settings import Settings
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
 from tests.conftest import START, ConsoleDriver
 from tests.mentor.conftest import claude_settings
 

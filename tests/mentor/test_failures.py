@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
 from tests.mentor.conftest import ask, claude_settings
 
 QUESTION = "What is an embedding?"

@@ -11,8 +11,8 @@ from sqlmodel import select
 from bot.core.clock import FixedClock
 from bot.core.members import Caller
 from bot.core.models import Question
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
 from bot.mentor.limits import tokens_since
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
 from tests.mentor.conftest import ADA, BOB, Recorder, ask
 
 QUESTION = "What is an embedding?"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.core.clock import FixedClock
 from bot.core.messages import Action, Choice
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
 from tests.mentor.conftest import ADA, BOB, Recorder, ask
 
 FIRST = "What is retrieval-augmented generation?"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import build_app
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
 from tests.mentor.conftest import ask, claude_settings
 
 

@@ -130,6 +130,7 @@ def build_commands() -> list[Command]:
 def build_actions() -> dict[str, Handler]:
     """Handlers for `Act` ids; the choice's value arrives as the context's args."""
     return {
+        Act.START: onboarding.start,
         Act.QUIZ: onboarding.answer,
         Act.JOIN: onboarding.join,
         Act.PATHS: onboarding.paths,

@@ -29,7 +29,7 @@ from bot.core.delivery.record import Attempt, record, release
 from bot.core.messages import Message
 from bot.core.metrics import NoMetrics
 from bot.core.models import DeliveryKind
-from bot.core.ports import Messenger, Metrics, Outcome, Recipient, SendResult
+from bot.core.ports import Messenger, Metrics, Outcome, Recipient, SendResult, SentBefore
 from bot.core.safety import safe_message
 from bot.core.services import ContentStore
 from bot.core.views import item_message, nudge_message
@@ -312,6 +312,14 @@ class Dispatcher:
             return SendResult.retry_later(
                 NO_MESSENGER_RETRY, f"no {job.recipient.platform} messenger in this process"
             )
+        if job.row.attempts > 1 and isinstance(messenger, SentBefore):
+            # An earlier attempt may have posted it without its outcome being written down.
+            try:
+                if await messenger.already_sent(job.recipient, delivery_key(job.row.id)):
+                    return SendResult.sent()
+            except Exception as error:
+                log.exception("looking for delivery %s in the DMs failed", job.row.id)
+                return error
         key = self.pacer.key(job.recipient.platform, job.recipient.workspace_id)
         wait = self.pacer.delay(key)
         if wait > self.max_wait:

@@ -21,3 +21,32 @@ UNREACHABLE = {
     "is_archived": "the DM channel is archived",
     "messages_tab_disabled": "the member has turned off the app's Messages tab",
 }
+
+# Block Kit's limits (api.slack.com/reference/block-kit): characters per text object and
+# elements per container. Longer text is cut at paragraphs into more sections.
+SECTION_CHARS = 3000
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+HEADER_CHARS = 150
+BUTTON_CHARS = 75
+BUTTON_VALUE_CHARS = 2000
+BUTTONS_PER_BLOCK = 25
+FIELDS_PER_SECTION = 10
+FIELD_CHARS = 2000
+CONTEXT_CHARS = 3000
+OPTION_CHARS = 75
+OPTION_VALUE_CHARS = 150
+OPTIONS_PER_SELECT = 100
+PLACEHOLDER_CHARS = 150
+MODAL_TITLE_CHARS = 24
+INPUT_LABEL_CHARS = 2000
+INPUT_MAX_LENGTH = 3000
+PRIVATE_METADATA_CHARS = 3000
+# A slash command's or a click's response_url takes five messages within 30 minutes.
+RESPONSE_URL_USES = 5
+# How many of a DM's newest messages are searched for a delivery's metadata before a resend.
+HISTORY_LOOKBACK = 50
+# 429s are waited out (Retry-After) and retried this often before a DM goes back to the queue.
+RATE_LIMIT_RETRIES = 3
+# The metadata event type that marks a lesson DM with its delivery's key.
+DELIVERY_EVENT = "mentorbot_delivery"
