@@ -139,6 +139,10 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument(
         "--bare", action="store_true", help="measure slack-bolt alone, for comparison"
     )
+    bench_commands.add_parser(
+        "discord",
+        help="Discord: acknowledgement latency under 50 concurrent interactions, start-up to READY",
+    )
     return parser
 
 
@@ -330,6 +334,10 @@ def _health(settings) -> int:
 
 
 def _bench(args) -> int:
+    if args.bench_command == "discord":
+        from bot.bench import discord
+
+        return discord.main([])
     if args.bench_command == "slack":
         from bot.bench import slack
 

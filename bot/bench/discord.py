@@ -1,8 +1,7 @@
 """Discord: how soon interactions are acknowledged under load, and how soon the bot is READY.
 
-`mentorbot run` runs as its own process against the stand-in Discord the tests use
-(tests/platforms/discord), so this needs a checkout: `python -m bot.bench.discord` from the
-repository root (part of `make bench`).
+`mentorbot bench discord` (part of `make bench`) runs `mentorbot run` as its own process against
+the stand-in Discord the tests use (`bot.testing.discord`).
 
 - Start-up: from spawning `mentorbot run` to READY going out on the gateway (the bot can take
   commands from then on), for several fresh processes on a migrated SQLite file.
@@ -91,9 +90,9 @@ async def _round(fake, members, button: int, kinds: list[str]) -> list[tuple[str
 
 
 async def _measure(folder: Path) -> dict[str, object]:
-    from tests.platforms.discord.fake_discord import FakeDiscord
-    from tests.platforms.discord.fake_payloads import User
-    from tests.platforms.discord.process import BotProcess, bot_env
+    from bot.testing.discord.payloads import User
+    from bot.testing.discord.process import BotProcess, bot_env
+    from bot.testing.discord.server import FakeDiscord
 
     trace = folder / "acks.json"
     async with FakeDiscord() as fake:
@@ -154,7 +153,7 @@ def main(argv: list[str]) -> int:
 
         return mentorbot(["run"])
     try:
-        import tests.platforms.discord.fake_discord  # noqa: F401
+        import bot.testing.discord.server  # noqa: F401
     except ImportError:
         print(
             "bench discord uses the test suite's stand-in Discord: run it from the repository "

@@ -16,8 +16,8 @@ from bot.core.commands import Command, Handler, Router, build_actions, build_com
 from bot.platforms.discord.adapter import DiscordAdapter
 from bot.runtime import serve
 from bot.settings import DEFAULT_CONTENT_DIR, Settings
+from bot.testing.discord.server import FakeDiscord
 from tests.conftest import START
-from tests.platforms.discord.fake_discord import FakeDiscord
 
 
 @pytest.fixture

@@ -10,12 +10,12 @@ from bot.app import build_app, create_adapter
 from bot.core.clock import FixedClock
 from bot.core.commands import Command, Context, build_commands
 from bot.core.messages import Message
+from bot.testing.discord.gateway import RESUME
+from bot.testing.discord.payloads import CHANNEL_ID, User
+from bot.testing.discord.process import bot_env, mentorbot
+from bot.testing.discord.server import FakeDiscord, text
 from tests.conftest import START
 from tests.platforms.discord.conftest import Bot, discord_settings, running_bot
-from tests.platforms.discord.fake_discord import FakeDiscord, text
-from tests.platforms.discord.fake_gateway import RESUME
-from tests.platforms.discord.fake_payloads import CHANNEL_ID, User
-from tests.platforms.discord.process import bot_env, mentorbot
 
 ADA = User(1001, "Ada")
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from bot.core.commands import Command, Context, Kind, Param, build_actions, build_commands
 from bot.core.messages import Message, Option, Select
-from bot.mentor.fake_anthropic import FakeAnthropic, Reply
 from bot.settings import DEFAULT_CONTENT_DIR
+from bot.testing.discord.payloads import MODERATOR_ROLE, User
+from bot.testing.discord.server import FakeDiscord, labels, text
+from bot.testing.fake_anthropic import FakeAnthropic, Reply
 from tests.core.publishing.conftest import LESSON, retitled
 from tests.platforms.discord.conftest import Bot, running_bot
-from tests.platforms.discord.fake_discord import FakeDiscord, labels, text
-from tests.platforms.discord.fake_payloads import MODERATOR_ROLE, User
 
 ADA = User(1001, "Ada")
 ADMIN = User(1002, "Grace", manage_guild=True)

@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.db import create_engine
 from bot.core.models import Member
-from tests.platforms.discord.fake_discord import FakeDiscord, Interaction, labels, text
-from tests.platforms.discord.fake_payloads import APP_ID, GUILD_ID, MODERATOR_ROLE, User
+from bot.testing.discord.payloads import APP_ID, GUILD_ID, MODERATOR_ROLE, User
+from bot.testing.discord.process import BotProcess, bot_env, mentorbot
+from bot.testing.discord.server import FakeDiscord, Interaction, labels, text
 from tests.platforms.discord.limits_check import problems
-from tests.platforms.discord.process import BotProcess, bot_env, mentorbot
 
 ADA = User(1001, "Ada")
 CY = User(1003, "Cy")

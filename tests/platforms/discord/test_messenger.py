@@ -21,11 +21,11 @@ from bot.core.ports import Caller, Outcome, Recipient, SendResult
 from bot.platforms.discord import create_messenger
 from bot.platforms.discord.limits import UNREACHABLE
 from bot.platforms.discord.messenger import DiscordMessenger, nonce
+from bot.testing.discord.payloads import APP_ID, User
+from bot.testing.discord.process import bot_env
+from bot.testing.discord.server import FakeDiscord, labels, text
 from tests.conftest import Replies
 from tests.platforms.discord.conftest import discord_settings
-from tests.platforms.discord.fake_discord import FakeDiscord, labels, text
-from tests.platforms.discord.fake_payloads import APP_ID, User
-from tests.platforms.discord.process import ROOT, bot_env
 
 ADA = Recipient("discord", str(APP_ID), "1001", "Ada", "Europe/Berlin")
 MEMBER = User(1001, "Ada")
@@ -124,7 +124,7 @@ async def test_mentorbot_worker_sends_due_lessons_without_a_gateway(
     env = bot_env(fake, tmp_path / "unused.db", DATABASE_URL=postgres_url)
     log = (tmp_path / "worker.log").open("w")
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "worker", env=env, cwd=ROOT, stderr=log
+        sys.executable, "-m", "bot", "worker", env=env, cwd=tmp_path, stderr=log
     )
     try:
         (dm,) = await fake.wait_for(lambda: fake.dms(MEMBER), "the lesson DM", 20)

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import WSMsgType, web
 
-from tests.platforms.discord.fake_payloads import APP_ID, BOT, GUILD_ID, guild_payload
+from bot.testing.discord.payloads import APP_ID, BOT, GUILD_ID, guild_payload
 
 if TYPE_CHECKING:
-    from tests.platforms.discord.fake_discord import FakeDiscord
+    from bot.testing.discord.server import FakeDiscord
 
 HEARTBEAT_INTERVAL_MS = 41250
 DISPATCH, HEARTBEAT, IDENTIFY, RESUME, HELLO, HEARTBEAT_ACK = 0, 1, 2, 6, 10, 11

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from bot.settings import ACTIVATING_VARIABLES, DEFAULT_CONTENT_DIR
-from tests.platforms.discord.fake_discord import FakeDiscord
-
-ROOT = Path(__file__).resolve().parents[3]
+from bot.testing.discord.server import FakeDiscord
 
 
 def bot_env(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
@@ -20,6 +18,8 @@ def bot_env(fake: FakeDiscord, database: Path, **extra: str) -> dict[str, str]:
     env.update(fake.env())
     env.update(
         {
+            # The bot also starts in this folder, so no .env of the developer's is read.
+            "MENTORBOT_DATA_DIR": str(database.parent),
             "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
             "MENTORBOT_CONTENT_DIR": str(DEFAULT_CONTENT_DIR),
             "MENTORBOT_LOG_LEVEL": "INFO",
@@ -37,7 +37,7 @@ async def mentorbot(env: dict[str, str], *args: str) -> tuple[int, str, str]:
         "bot",
         *args,
         env=env,
-        cwd=ROOT,
+        cwd=env["MENTORBOT_DATA_DIR"],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -68,7 +68,7 @@ class BotProcess:
             sys.executable,
             *self.command,
             env=self.env,
-            cwd=ROOT,
+            cwd=self.env["MENTORBOT_DATA_DIR"],
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL,
             stderr=self._output(),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from tests.platforms.discord.fake_payloads import (
+from bot.testing.discord.payloads import (
     ACK_DEADLINE,
     APP_ID,
     BOT,
@@ -25,7 +25,7 @@ from tests.platforms.discord.fake_payloads import (
 )
 
 if TYPE_CHECKING:
-    from tests.platforms.discord.fake_discord import FakeDiscord
+    from bot.testing.discord.server import FakeDiscord
 
 MESSAGE_CALLBACKS = {4, 7}
 

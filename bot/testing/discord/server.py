@@ -20,8 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.platforms.discord.fake_gateway import Gateway
-from tests.platforms.discord.fake_payloads import (
+from bot.testing.discord.gateway import Gateway
+from bot.testing.discord.payloads import (
     APP_ID,
     CHANNEL_ID,
     GUILD_ID,
@@ -35,7 +35,7 @@ from tests.platforms.discord.fake_payloads import (
     now,
     text_channel,
 )
-from tests.platforms.discord.fake_rest import MESSAGE_CALLBACKS, Received, Rest
+from bot.testing.discord.rest import MESSAGE_CALLBACKS, Received, Rest
 
 
 @dataclass
