@@ -10,6 +10,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -142,16 +143,29 @@ def build_mentor(settings: Settings, services: Services) -> MentorService:
 
 
 def console_adapter(
-    app: App, clock: OffsetClock, stdin: TextIO, stdout: TextIO, *, interactive: bool = False
+    app: App,
+    clock: OffsetClock,
+    stdin: TextIO,
+    stdout: TextIO,
+    *,
+    interactive: bool = False,
+    files_dir: Path | None = None,
 ) -> ConsoleAdapter:
-    """The console with its DMs: they print in line, and `/wait` sends what falls due."""
+    """The console with its DMs: they print in line, and `/wait` sends what falls due. Files
+    it is sent (the stats chart) are saved in `files_dir`, the working directory by default."""
     from bot.platforms.console import ConsoleAdapter
 
     async def wait(delta: timedelta) -> None:
         await pass_time(app.dispatcher, clock, delta)
 
     adapter = ConsoleAdapter(
-        app.router, clock, stdin, stdout, pass_time=wait, interactive=interactive
+        app.router,
+        clock,
+        stdin,
+        stdout,
+        pass_time=wait,
+        interactive=interactive,
+        files_dir=files_dir,
     )
     app.dispatcher.add_messenger(adapter.messenger)
     return adapter

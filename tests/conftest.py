@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
@@ -185,11 +186,15 @@ class Replies:
 class ConsoleDriver:
     """Types lines into the console adapter and returns what it printed since the last call."""
 
-    def __init__(self, app: App, clock: OffsetClock) -> None:
+    def __init__(self, app: App, clock: OffsetClock, files_dir: Path | None = None) -> None:
         self.app = app
         self.clock = clock
         self.out = io.StringIO()
-        self.adapter = console_adapter(app, clock, io.StringIO(), self.out)
+        # Files the console is sent (the stats chart) go to a scratch folder, never the checkout.
+        self.files_dir = files_dir or Path(tempfile.mkdtemp(prefix="mentorbot-console-"))
+        self.adapter = console_adapter(
+            app, clock, io.StringIO(), self.out, files_dir=self.files_dir
+        )
         self._seen = 0
 
     async def say(self, *lines: str) -> str:
@@ -210,14 +215,10 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def console(
-    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[ConsoleDriver]:
-    # The console saves files it is sent (the stats chart) in the working directory.
-    monkeypatch.chdir(tmp_path)
+async def console(settings: Settings, tmp_path: Path) -> AsyncIterator[ConsoleDriver]:
     clock = OffsetClock(FixedClock(START))
     app = await build_app(settings, clock)
-    yield ConsoleDriver(app, clock)
+    yield ConsoleDriver(app, clock, tmp_path)
     await app.close()
 
 

@@ -146,11 +146,12 @@ class ConsoleAdapter:
         *,
         pass_time: PassTime | None = None,
         interactive: bool = False,
+        files_dir: Path | None = None,
     ) -> None:
         self.router = router
         self.clock = clock
         self.stdin = stdin
-        self.replier = ConsoleReplier(stdout)
+        self.replier = ConsoleReplier(stdout, files_dir)
         self.messenger = ConsoleMessenger(self.replier.write, clock)
         self.pass_time = pass_time
         self.interactive = interactive

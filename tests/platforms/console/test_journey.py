@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from tests.conftest import ConsoleDriver, leaning_answers, mixed_answers, typed
 
 
@@ -122,7 +120,7 @@ async def test_moderator_commands_exist_in_the_console(console: ConsoleDriver):
     assert "Content is valid" in await console.say("/mentor-admin validate")
     out = await console.say("/mentor-admin stats")
     assert "Members:" in out
-    saved = Path.cwd() / "mentorbot-stats-2026-03-02.png"
+    saved = console.files_dir / "mentorbot-stats-2026-03-02.png"
     assert f"(saved mentorbot-stats-2026-03-02.png to {saved})" in out
     assert saved.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
