@@ -42,7 +42,8 @@ validate: $(INSTALLED)
 
 # Delivery fan-out at 100,000 members: SQLite in one process, then PostgreSQL with two worker
 # processes (MENTORBOT_BENCH_DATABASE_URL, or a mentorbot_bench database on the local server,
-# created if missing). Numbers and how to read them: docs/performance.md.
+# created if missing); the mentor; start-up; Discord against a local stand-in.
+# Numbers and how to read them: docs/performance.md.
 BENCH_DATABASE_URL ?= $(or $(MENTORBOT_BENCH_DATABASE_URL),postgresql+asyncpg://postgres@127.0.0.1:5432/mentorbot_bench)
 
 bench: $(INSTALLED)
@@ -53,6 +54,7 @@ bench: $(INSTALLED)
 	$(BIN)/mentorbot bench commands --concurrency 50 --database "$(BENCH_DATABASE_URL)"
 	$(BIN)/python -m bot.bench.mentor
 	$(BIN)/python -m bot.bench.startup
+	$(BIN)/mentorbot bench discord
 	$(BIN)/mentorbot bench slack
 
 clean:

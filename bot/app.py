@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot import platforms
+from bot.checks import StartupProblem
 from bot.core.clock import Clock, OffsetClock, SystemClock
 from bot.core.commands import Router, build_actions, build_commands
 from bot.core.db import create_engine, session_factory, upgrade
@@ -196,6 +197,7 @@ async def run(
     except AlreadyRunning as error:
         print(f"mentorbot: {error}", file=sys.stderr)
         return 2
+    refusals: list[BaseException] = []
     try:
         clock = OffsetClock() if platforms.CONSOLE in names else SystemClock()
         app = await build_app(settings, clock)
@@ -223,18 +225,17 @@ async def run(
                 settings.content_poll_seconds,
                 also=announcements.send if announcements else None,
             )
-            # What start-up loaded (modules, content, the lesson index) lives as long as the
-            # process: frozen, the garbage collector stops rescanning it, and its full
-            # collections stop pausing the bot for tens of milliseconds mid-request.
-            gc.collect()
-            gc.freeze()
+            settle_memory()
             return await serve_app(settings, app, adapters=adapters, services=[watcher])
         finally:
             await app.close()
+    except* StartupProblem as group:
+        refusals.extend(group.exceptions)
     finally:
         if lock is not None:
             lock.release()
         log.info("mentorbot stopped")
+    return _explain(refusals)
 
 
 async def work(settings: Settings) -> int:
@@ -257,18 +258,27 @@ async def work(settings: Settings) -> int:
         )
         return 2
     app = await build_app(settings, SystemClock())
+    refusals: list[BaseException] = []
     try:
         messengers = [create_messenger(name, settings) for name in names]
         # A messenger holding a connection pool is closed after the last tick.
         app.closers.extend(m.aclose for m in messengers if hasattr(m, "aclose"))
+        for messenger in messengers:
+            # A messenger that logs in (Discord's) does it now: a bad token stops the worker
+            # at start, not at every DM.
+            if hasattr(messenger, "open"):
+                await messenger.open()
         log.info("worker %s sending for %s", app.dispatcher.worker, ", ".join(names))
         watcher = content_watcher(
             app.services.content, app.services.db, settings.content_poll_seconds
         )
         return await serve_app(settings, app, messengers=messengers, services=[watcher])
+    except* StartupProblem as group:
+        refusals.extend(group.exceptions)
     finally:
         await app.close()
         log.info("mentorbot worker stopped")
+    return _explain(refusals)
 
 
 async def serve_app(
@@ -303,3 +313,20 @@ async def serve_app(
         scheduler=scheduler,
     )
     return 0
+
+
+def settle_memory() -> None:
+    """What start-up built (modules, content, the lesson index) lives as long as the process:
+    frozen out of the collector's reach, it is not rescanned at every full collection, and
+    collections come less often. Before this, a collection during a burst of commands held
+    every acknowledgement up for up to a few hundred milliseconds (docs/performance.md)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
+def _explain(refusals: list[BaseException]) -> int:
+    """A platform refused to start: say why, once, and exit 2."""
+    for error in refusals:
+        print(f"mentorbot: {error}", file=sys.stderr)
+    return 2

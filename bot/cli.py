@@ -28,6 +28,24 @@ def _parser() -> argparse.ArgumentParser:
         help="only send due lessons, through the platforms' REST APIs (PostgreSQL only)",
     )
 
+    discord = commands.add_parser("discord", help="Discord set-up")
+    discord_commands = discord.add_subparsers(
+        dest="discord_command", required=True, metavar="ACTION"
+    )
+    sync = discord_commands.add_parser(
+        "sync",
+        help="register the slash commands: in one server (--guild, default DISCORD_GUILD_ID) "
+        "or globally",
+    )
+    where = sync.add_mutually_exclusive_group()
+    where.add_argument("--guild", type=_positive, metavar="ID", help="a server's id")
+    where.add_argument(
+        "--global",
+        dest="everywhere",
+        action="store_true",
+        help="register globally even when DISCORD_GUILD_ID is set",
+    )
+
     commands.add_parser(
         "health",
         help="ask the running bot's ops server for /healthz: exit 0 when healthy (for Docker's "
@@ -121,6 +139,10 @@ def _parser() -> argparse.ArgumentParser:
     slack.add_argument(
         "--bare", action="store_true", help="measure slack-bolt alone, for comparison"
     )
+    bench_commands.add_parser(
+        "discord",
+        help="Discord: acknowledgement latency under 50 concurrent interactions, start-up to READY",
+    )
     return parser
 
 
@@ -190,6 +212,9 @@ def _command(args: argparse.Namespace, settings) -> int:
         return _eval_retrieval(settings.content_dir, args.questions)
     if args.command == "db":
         return asyncio.run(_db(settings, args.db_command))
+    if args.command == "discord":
+        guild = None if args.everywhere else args.guild or settings.discord_guild_id
+        return _discord_sync(settings, guild)
     if args.command == "health":
         return _health(settings)
     if args.command == "stats":
@@ -275,6 +300,13 @@ async def _db(settings, action: str) -> int:
         await engine.dispose()
 
 
+def _discord_sync(settings, guild: int | None) -> int:
+    from bot.platforms.discord.sync import sync
+
+    print("\n".join(asyncio.run(sync(settings, guild))))
+    return 0
+
+
 def _health(settings) -> int:
     """GET /healthz from the ops server on this machine; prints its answer."""
     import urllib.error
@@ -302,6 +334,10 @@ def _health(settings) -> int:
 
 
 def _bench(args) -> int:
+    if args.bench_command == "discord":
+        from bot.bench import discord
+
+        return discord.main([])
     if args.bench_command == "slack":
         from bot.bench import slack
 

@@ -75,8 +75,8 @@ def configure_logging(level: str, log_format: str = "text") -> None:
     root.setLevel(level.upper())
     for name in _QUIET:
         logging.getLogger(name).setLevel(logging.WARNING)
-    # Slack's SDK and Bolt log whole requests and answers at DEBUG (messages, profiles); their
-    # connection news at INFO is worth keeping.
+    # The platform SDKs log whole requests, answers and gateway events at DEBUG (messages,
+    # profiles, interaction tokens); their connection news at INFO is worth keeping.
     quietest = max(root.getEffectiveLevel(), logging.INFO)
-    for name in ("slack_sdk", "slack_bolt"):
+    for name in ("discord", "slack_sdk", "slack_bolt"):
         logging.getLogger(name).setLevel(quietest)

@@ -21,6 +21,8 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 # clear them so a developer's own .env or shell cannot change what is measured.
 ACTIVATING_VARIABLES = (
     "DISCORD_TOKEN",
+    "DISCORD_API_BASE_URL",
+    "DISCORD_GATEWAY_URL",
     "SLACK_BOT_TOKEN",
     "SLACK_APP_TOKEN",
     "SLACK_SIGNING_SECRET",
@@ -48,6 +50,21 @@ class Settings(BaseSettings):
     )
 
     discord_token: SecretStr | None = Field(None, validation_alias=_env("DISCORD_TOKEN"))
+    # Where discord.py sends REST calls and opens the gateway: a shared REST proxy and a gateway
+    # proxy are how large bots run, and the tests point both at a local stand-in.
+    discord_api_base_url: str = Field(
+        "https://discord.com/api/v10", validation_alias=_env("DISCORD_API_BASE_URL")
+    )
+    discord_gateway_url: str = Field(
+        "wss://gateway.discord.gg/", validation_alias=_env("DISCORD_GATEWAY_URL")
+    )
+    # A development server: `mentorbot discord sync` copies the commands there, where they show
+    # at once, instead of registering them globally.
+    discord_guild_id: int | None = Field(None, gt=0, validation_alias=_env("DISCORD_GUILD_ID"))
+    # Members with this role may use /mentor-admin, besides those with Manage Server.
+    discord_moderator_role_id: int | None = Field(
+        None, gt=0, validation_alias=_env("DISCORD_MODERATOR_ROLE_ID")
+    )
     slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
@@ -109,6 +126,16 @@ class Settings(BaseSettings):
     # Items sent and not marked done before the path is held and a nudge goes out instead.
     pacing_limit: int = Field(3, ge=1, le=100, validation_alias=_env("MENTORBOT_PACING_LIMIT"))
 
+    @field_validator("discord_api_base_url")
+    @classmethod
+    def _rest_url(cls, value: str) -> str:
+        return _url(value, ("https", "http")).rstrip("/")
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _websocket_url(cls, value: str) -> str:
+        return _url(value, ("wss", "ws"))
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str | None) -> str | None:
@@ -156,16 +183,7 @@ class Settings(BaseSettings):
     @field_validator("anthropic_base_url", "slack_api_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            parts = urlsplit(value)
-            parts.port  # noqa: B018 - reading it checks the port is a number in range
-        except ValueError:
-            parts = None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"{mask_url(value)[:200]} is not an http:// or https:// URL")
-        return value
+        return None if value is None else _url(value, ("http", "https"))
 
     @field_validator("slack_api_url")
     @classmethod
@@ -187,6 +205,19 @@ class Settings(BaseSettings):
     @property
     def uses_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+
+def _url(value: str, schemes: tuple[str, ...]) -> str:
+    """`value` if it is a URL with one of `schemes`, a host and a good port."""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - reading it checks the port is a number in range
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in schemes or not parts.hostname:
+        wanted = " or ".join(f"{scheme}://" for scheme in schemes)
+        raise ValueError(f"{mask_url(value)[:200]} is not a {wanted} URL")
+    return value
 
 
 def settings_problems(error: ValidationError) -> list[str]:

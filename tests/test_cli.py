@@ -287,3 +287,10 @@ def test_stats_refuses_a_missing_database_and_a_file_for_a_directory(tmp_path: P
     result = _mentorbot("stats", "--csv", str(tmp_path / "taken"), env=env)
     assert result.returncode == 2 and "cannot use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_discord_sync_without_a_token_says_what_to_set(tmp_path: Path):
+    """`mentorbot discord sync` with no DISCORD_TOKEN exits 2 with one line."""
+    result = _mentorbot("discord", "sync", env={"MENTORBOT_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert "Set DISCORD_TOKEN" in result.stderr and "Traceback" not in result.stderr

@@ -147,3 +147,27 @@ def test_slack_moderator_ids_are_a_comma_separated_list(clean_env):
     """Spaces and empty entries are ignored."""
     settings = Settings(_env_file=None, SLACK_MODERATOR_IDS=" U1, U2,,U3 ")
     assert settings.slack_moderators == frozenset({"U1", "U2", "U3"})
+
+
+def test_discord_defaults_point_at_discord(clean_env):
+    """Without settings, REST goes to Discord's API v10 and the gateway to Discord's."""
+    settings = Settings(_env_file=None)
+    assert settings.discord_api_base_url == "https://discord.com/api/v10"
+    assert settings.discord_gateway_url == "wss://gateway.discord.gg/"
+    assert settings.discord_guild_id is None and settings.discord_moderator_role_id is None
+
+
+def test_discord_urls_must_be_http_and_websocket(clean_env):
+    """A gateway URL given as https:// (a common slip) is refused with what to write instead."""
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, DISCORD_GATEWAY_URL="https://gateway.discord.gg")
+    assert settings_problems(refused.value) == [
+        "DISCORD_GATEWAY_URL: https://gateway.discord.gg is not a wss:// or ws:// URL"
+    ]
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, DISCORD_API_BASE_URL="discord.com/api")
+    assert settings_problems(refused.value) == [
+        "DISCORD_API_BASE_URL: discord.com/api is not a https:// or http:// URL"
+    ]
+    proxy = Settings(_env_file=None, DISCORD_API_BASE_URL="http://proxy:8080/api/v10/")
+    assert proxy.discord_api_base_url == "http://proxy:8080/api/v10"

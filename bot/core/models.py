@@ -86,6 +86,11 @@ class Member(SQLModel, table=True):
     updated_at: datetime = _when()
     # When the next item is due; set only while deliveries are on (see bot/core/delivery).
     next_due_at: datetime | None = _when(nullable=True)
+    # The member has been told, at a command, that their DMs were refused; cleared when they
+    # pause or resume, so a later refusal is told again.
+    unreachable_told: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class MemberPause(SQLModel, table=True):

@@ -87,6 +87,19 @@ def placement_message(placement: Placement, path: LearningPath, schedule: str) -
     )
 
 
+def unreachable_message(reason: str | None) -> Message:
+    """Told once, at the next command, when the member's lesson DMs were refused."""
+    why = reason or "the platform refused the message"
+    return Message(
+        title="I could not send you your lessons",
+        body=f"Your daily lesson did not arrive: {why}.\n\nDeliveries are stopped for now. "
+        "Allow direct messages from this server or app, then run `/mentor resume` and they "
+        "start again.",
+        choices=(Choice("Resume deliveries", Act.RESUME, style=Style.PRIMARY),),
+        private=True,
+    )
+
+
 def finished_path_message() -> Message:
     return Message(
         title="Path finished",

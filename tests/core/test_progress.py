@@ -76,10 +76,11 @@ def test_an_open_pause_keeps_the_streak_to_today():
 
 
 async def say(services: Services, user: str, line: str) -> Message:
+    """The command's own answer (a notice about refused DMs may follow it)."""
     replies = Replies()
     caller = Caller("discord", "guild", user, user)
     await Router(services, build_commands(), build_actions()).text(caller, line, replies)
-    return replies.messages[-1]
+    return replies.messages[0]
 
 
 async def member_named(services: Services, user: str) -> Member:

@@ -141,6 +141,8 @@ async def _set_status(ctx: Context, status: MemberStatus) -> Member:
         await note_status(session, member, status, now)
         member.status = status
         member.status_reason = None
+        # A refusal after this one is news again.
+        member.unreachable_told = False
         member.updated_at = now
         await reschedule(session, member, now)
     return member

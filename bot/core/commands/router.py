@@ -12,6 +12,7 @@ from bot.core import audit
 from bot.core.commands.base import Command, Context, Handler
 from bot.core.errors import UserError
 from bot.core.messages import Action, Attachment, Message
+from bot.core.notices import tell_pending
 from bot.core.ports import Caller, Replier
 from bot.core.safety import guarded
 from bot.core.services import Services
@@ -76,6 +77,7 @@ class Router:
         usage = command.invocation if command.usage else None
         context = Context(caller, args, self.services, reply, attachments=attachments)
         await self._run(command.handler, context, f"/{command.group} {command.name}", usage)
+        await tell_pending(self.services, caller, reply)
 
     async def action(self, caller: Caller, action: Action, reply: Replier) -> None:
         reply = guarded(reply)

@@ -109,12 +109,18 @@ class World:
         return self.services.content.current
 
     async def say(self, user_id: str, line: str) -> str:
+        replies = Replies()
+        replies.messages = await self.replies(user_id, line)
+        return replies.text
+
+    async def replies(self, user_id: str, line: str) -> list[Message]:
+        """Every message the command answered with, in order."""
         caller = self.callers.setdefault(
             user_id, Caller(PLATFORM, "guild", user_id, f"member {user_id}")
         )
         replies = Replies()
         await self.router.text(caller, line, replies)
-        return replies.text
+        return replies.messages
 
     async def click(self, user_id: str, choice: Choice) -> str:
         """The member clicks a button of a message they were sent."""
