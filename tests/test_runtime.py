@@ -12,15 +12,15 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, insert
+from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
-from bot.core.db import create_engine, upgrade
-from bot.core.models import Delivery, DeliveryStatus, Enrollment, Member
+from bot.core.db import create_engine
+from bot.core.models import Delivery, DeliveryStatus
 from bot.settings import ACTIVATING_VARIABLES
+from tests.seeding import seed_due_members
 
 MEMBERS = 3000
 
@@ -29,50 +29,6 @@ def _env(database_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ACTIVATING_VARIABLES}
     env.update(DATABASE_URL=database_url, **extra)
     return env
-
-
-async def _seed_due_members(url: str, platform: str, count: int) -> None:
-    """`count` members on the AI path whose first lesson fell due a minute ago."""
-    now = datetime.now(UTC)
-    engine = create_engine(url)
-    try:
-        await upgrade(engine)
-        async with engine.begin() as conn:
-            await conn.execute(
-                insert(Member.__table__),
-                [
-                    {
-                        "platform": platform,
-                        "workspace_id": "local",
-                        "user_id": f"member-{n}",
-                        "display_name": f"member {n}",
-                        "timezone": "UTC",
-                        "delivery_time": "09:00",
-                        "delivery_days": "mon,tue,wed,thu,fri,sat,sun",
-                        "status": "active",
-                        "created_at": now,
-                        "updated_at": now,
-                        "next_due_at": now - timedelta(minutes=1),
-                    }
-                    for n in range(count)
-                ],
-            )
-            ids = (await conn.execute(sql_select(Member.__table__.c.id))).scalars().all()
-            await conn.execute(
-                insert(Enrollment.__table__),
-                [
-                    {
-                        "member_id": member_id,
-                        "path_id": "ai-engineer",
-                        "current_item_id": "ai-role",
-                        "status": "active",
-                        "started_at": now,
-                    }
-                    for member_id in ids
-                ],
-            )
-    finally:
-        await engine.dispose()
 
 
 async def _deliveries_by_status(url: str) -> dict[str, int]:
@@ -107,7 +63,7 @@ def test_sigterm_during_a_fan_out_loses_nothing_and_exits_0(tmp_path: Path):
     """SIGTERM while thousands of DMs go out: exit 0, every DM printed is recorded as sent,
     claimed rows go back to pending at once, and nothing is lost or sent twice."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'fanout.db'}"
-    asyncio.run(_seed_due_members(url, "console", MEMBERS))
+    asyncio.run(seed_due_members(url, "console", [f"member-{n}" for n in range(MEMBERS)]))
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "run", "--platform", "console"],
         stdin=subprocess.PIPE,

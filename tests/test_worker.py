@@ -6,69 +6,20 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
-
-from bot.core.db import create_engine, upgrade
-from bot.core.models import Enrollment, Member
 from bot.testing.discord.payloads import User
 from bot.testing.discord.process import BotProcess, bot_env
 from bot.testing.discord.server import FakeDiscord
+from tests.seeding import seed_due_members
 
 FIRST_USER = 4_000_000_000_000_000
 
 
 async def _seed(url: str, start: int, count: int) -> list[User]:
-    """`count` Discord members on the AI path whose first lesson fell due a minute ago."""
-    now = datetime.now(UTC)
+    """`count` Discord members whose first lesson fell due a minute ago."""
     users = [User(FIRST_USER + n, f"member{n}") for n in range(start, start + count)]
-    engine = create_engine(url)
-    try:
-        await upgrade(engine)
-        async with engine.begin() as conn:
-            await conn.execute(
-                insert(Member.__table__),
-                [
-                    {
-                        "platform": "discord",
-                        "workspace_id": "app",
-                        "user_id": str(user.id),
-                        "display_name": user.name,
-                        "timezone": "UTC",
-                        "delivery_time": "09:00",
-                        "delivery_days": "mon,tue,wed,thu,fri,sat,sun",
-                        "status": "active",
-                        "created_at": now,
-                        "updated_at": now,
-                        "next_due_at": now - timedelta(minutes=1),
-                    }
-                    for user in users
-                ],
-            )
-            ids = (
-                await conn.execute(
-                    select(Member.__table__.c.id).where(
-                        Member.__table__.c.user_id.in_([str(u.id) for u in users])
-                    )
-                )
-            ).scalars()
-            await conn.execute(
-                insert(Enrollment.__table__),
-                [
-                    {
-                        "member_id": member_id,
-                        "path_id": "ai-engineer",
-                        "current_item_id": "ai-role",
-                        "status": "active",
-                        "started_at": now,
-                    }
-                    for member_id in ids
-                ],
-            )
-    finally:
-        await engine.dispose()
+    await seed_due_members(url, "discord", [str(user.id) for user in users])
     return users
 
 
