@@ -15,8 +15,11 @@ log = logging.getLogger("bot.core.delivery.dispatcher")
 
 def log_outcome(row: Row, recipient: Recipient, result: SendResult) -> None:
     """A refusal is worth a line at INFO (the member's deliveries stop); each send at DEBUG."""
+    level = logging.INFO if result.outcome == Outcome.UNREACHABLE else logging.DEBUG
+    if not log.isEnabledFor(level):
+        return  # a fan-out sends thousands a second: not even the line's arguments are built
     log.log(
-        logging.INFO if result.outcome == Outcome.UNREACHABLE else logging.DEBUG,
+        level,
         "delivery %s (%s %s) to member %s, %s user %s: %s%s",
         row.id,
         row.kind,
