@@ -40,18 +40,22 @@ lint: $(DEV_INSTALLED)
 validate: $(INSTALLED)
 	$(BIN)/mentorbot content validate content
 
-# Delivery fan-out at 100,000 members: SQLite in one process, then PostgreSQL with two worker
-# processes (MENTORBOT_BENCH_DATABASE_URL, or a mentorbot_bench database on the local server,
-# created if missing); the mentor; start-up; Discord against a local stand-in.
+# Delivery fan-out at 100,000 members: SQLite in one process, then PostgreSQL with one, two and
+# four worker processes (MENTORBOT_BENCH_DATABASE_URL, or a mentorbot_bench database on the
+# local server, created if missing); commands; the mentor; start-up; Discord and Slack against
+# local stand-ins.
 # Numbers and how to read them: docs/performance.md.
 BENCH_DATABASE_URL ?= $(or $(MENTORBOT_BENCH_DATABASE_URL),postgresql+asyncpg://postgres@127.0.0.1:5432/mentorbot_bench)
 
 bench: $(INSTALLED)
 	$(BIN)/mentorbot bench fanout --members 100000
+	$(BIN)/mentorbot bench fanout --members 100000 --workers 1 --database "$(BENCH_DATABASE_URL)"
 	$(BIN)/mentorbot bench fanout --members 100000 --workers 2 --database "$(BENCH_DATABASE_URL)"
+	$(BIN)/mentorbot bench fanout --members 100000 --workers 4 --database "$(BENCH_DATABASE_URL)"
 	$(BIN)/mentorbot bench commands --concurrency 50
 	$(BIN)/mentorbot bench commands --concurrency 50 --rate 50
 	$(BIN)/mentorbot bench commands --concurrency 50 --database "$(BENCH_DATABASE_URL)"
+	$(BIN)/mentorbot bench commands --concurrency 50 --rate 50 --database "$(BENCH_DATABASE_URL)"
 	$(BIN)/python -m bot.bench.mentor
 	$(BIN)/python -m bot.bench.startup
 	$(BIN)/mentorbot bench discord

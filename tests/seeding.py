@@ -10,6 +10,23 @@ from bot.core.db import create_engine, upgrade
 from bot.core.models import Enrollment, Member
 
 
+def member_row(user_id: str, now: datetime, platform: str = "discord", **values) -> dict:
+    """A member table row as the bot writes one, delivered to every day at 09:00 UTC."""
+    return {
+        "platform": platform,
+        "workspace_id": "local",
+        "user_id": user_id,
+        "display_name": f"member {user_id}",
+        "timezone": "UTC",
+        "delivery_time": "09:00",
+        "delivery_days": "mon,tue,wed,thu,fri,sat,sun",
+        "status": "active",
+        "created_at": now,
+        "updated_at": now,
+        **values,
+    }
+
+
 async def seed_due_members(url: str, platform: str, user_ids: list[str]) -> None:
     """Members on the AI path whose first lesson fell due a minute ago."""
     now = datetime.now(UTC)
@@ -20,19 +37,7 @@ async def seed_due_members(url: str, platform: str, user_ids: list[str]) -> None
             await conn.execute(
                 insert(Member.__table__),
                 [
-                    {
-                        "platform": platform,
-                        "workspace_id": "local",
-                        "user_id": user_id,
-                        "display_name": f"member {user_id}",
-                        "timezone": "UTC",
-                        "delivery_time": "09:00",
-                        "delivery_days": "mon,tue,wed,thu,fri,sat,sun",
-                        "status": "active",
-                        "created_at": now,
-                        "updated_at": now,
-                        "next_due_at": now - timedelta(minutes=1),
-                    }
+                    member_row(user_id, now, platform, next_due_at=now - timedelta(minutes=1))
                     for user_id in user_ids
                 ],
             )

@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.core.sqlite_inline import connector
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -34,24 +37,45 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(
             url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
         )
-    if (file := sqlite_file(url)) is not None:
+    if not _runs_inline(make_url(url)):
+        # In memory, or options only aiosqlite knows: aiosqlite's own thread.
+        engine = create_async_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
+        busy_timeout_ms = SQLITE_BUSY_TIMEOUT_MS
+    else:
+        # A file: statements run in the event loop's thread and wait for a lock on another
+        # (bot/core/sqlite_inline.py), so the connection itself never waits.
+        file = Path(make_url(url).database)
         file.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
-    )
+        engine = create_async_engine(
+            url,
+            async_creator=connector(str(file), SQLITE_BUSY_TIMEOUT_MS),
+            hide_parameters=True,
+        )
+        busy_timeout_ms = 0
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
-        sqlite_pragmas(dbapi_connection)
+        sqlite_pragmas(dbapi_connection, busy_timeout_ms)
 
     return engine
 
 
-def sqlite_pragmas(dbapi_connection) -> None:
+def _runs_inline(url: URL) -> bool:
+    """A SQLite file named plainly; in memory or with URI options, aiosqlite's own thread."""
+    return (
+        url.get_backend_name() == "sqlite"
+        and url.database not in (None, "", ":memory:")
+        and not url.query
+    )
+
+
+def sqlite_pragmas(dbapi_connection, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
     """What every connection to a SQLite file sets, through SQLAlchemy or plain `sqlite3`."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Deleted rows are overwritten with zeros, so forget-me leaves no text in free pages.
@@ -75,8 +99,19 @@ def insert_new(session: AsyncSession, table: type[SQLModel]) -> postgresql.Inser
     return insert(table).on_conflict_do_nothing()
 
 
+class _InlineSession(AsyncSession):
+    """A session on a SQLite file: closing it runs no statement that can wait (the connection
+    is in this thread), so it closes in place. SQLAlchemy's own exit closes in a task of its
+    own, safe from cancellation halfway, at the cost of a trip around the event loop that,
+    under load, waits behind every other command."""
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        await self.close()
+
+
 def session_factory(engine: AsyncEngine) -> SessionFactory:
-    return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+    session = _InlineSession if _runs_inline(engine.url) else AsyncSession
+    return async_sessionmaker(engine, class_=session, expire_on_commit=False)
 
 
 def _alembic_config(connection: Connection):

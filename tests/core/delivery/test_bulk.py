@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, select, update
 from bot.core.db import create_engine, upgrade
 from bot.core.delivery.bulk import Bulk
 from bot.core.delivery.claim import MEMBER
+from tests.seeding import member_row
 
 NOW = datetime(2026, 3, 3, 9, tzinfo=UTC)
 MOVE = Bulk(
@@ -24,20 +25,7 @@ async def test_a_time_written_in_bulk_compares_equal_to_the_same_time_as_a_param
     try:
         await upgrade(engine)
         async with engine.begin() as conn:
-            await conn.execute(
-                MEMBER.insert().values(
-                    platform="discord",
-                    workspace_id="guild",
-                    user_id="1",
-                    display_name="ada",
-                    timezone="UTC",
-                    delivery_time="09:00",
-                    delivery_days="mon",
-                    status="active",
-                    created_at=NOW,
-                    updated_at=NOW,
-                )
-            )
+            await conn.execute(MEMBER.insert().values(member_row("1", NOW)))
             member = (await conn.execute(select(MEMBER.c.id))).scalar_one()
             await MOVE.run(conn, [{"member": member, "due": NOW}])
             count = select(func.count()).select_from(MEMBER)

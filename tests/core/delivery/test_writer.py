@@ -14,6 +14,7 @@ from bot.core.db import create_engine, upgrade
 from bot.core.delivery.bulk import Bulk
 from bot.core.delivery.claim import MEMBER
 from bot.core.delivery.writer import group_writer
+from tests.seeding import member_row
 
 NOW = datetime(2026, 3, 3, 9, tzinfo=UTC)
 RENAME = Bulk(
@@ -29,21 +30,7 @@ async def _members(url: str, count: int) -> list[int]:
     async with engine.begin() as conn:
         await conn.execute(
             MEMBER.insert(),
-            [
-                {
-                    "platform": "discord",
-                    "workspace_id": "guild",
-                    "user_id": str(n),
-                    "display_name": f"member {n}",
-                    "timezone": "UTC",
-                    "delivery_time": "09:00",
-                    "delivery_days": "mon,tue,wed,thu,fri,sat,sun",
-                    "status": "active",
-                    "created_at": NOW,
-                    "updated_at": NOW,
-                }
-                for n in range(count)
-            ],
+            [member_row(str(n), NOW) for n in range(count)],
         )
         ids = (await conn.execute(select(MEMBER.c.id).order_by(MEMBER.c.id))).scalars().all()
     await engine.dispose()
@@ -116,20 +103,7 @@ async def test_an_in_memory_database_is_written_through_sqlalchemy():
     try:
         await upgrade(engine)
         async with engine.begin() as conn:
-            await conn.execute(
-                MEMBER.insert().values(
-                    platform="discord",
-                    workspace_id="guild",
-                    user_id="1",
-                    display_name="member 1",
-                    timezone="UTC",
-                    delivery_time="09:00",
-                    delivery_days="mon",
-                    status="active",
-                    created_at=NOW,
-                    updated_at=NOW,
-                )
-            )
+            await conn.execute(MEMBER.insert().values(member_row("1", NOW)))
         async with group_writer(engine) as writer:
             await writer.write([RENAME.rows(writer.dialect, [{"member": 1, "name": "ada"}], {})])
         async with engine.connect() as conn:

@@ -1,0 +1,117 @@
+"""On a SQLite file, statements run in the event loop's thread, and a lock held elsewhere is
+waited for on another thread while the loop goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot.core.db import create_engine, session_factory
+from bot.core.sqlite_inline import connector
+
+
+class Ticker:
+    """Counts trips around the event loop while it runs."""
+
+    def __init__(self) -> None:
+        self.ticks = 0
+        self._task: asyncio.Task | None = None
+
+    async def _spin(self) -> None:
+        while True:
+            self.ticks += 1
+            await asyncio.sleep(0)
+
+    async def __aenter__(self) -> Ticker:
+        self._task = asyncio.create_task(self._spin())
+        await asyncio.sleep(0)
+        self.ticks = 0
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._task is not None
+        self._task.cancel()
+
+
+async def _table(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"))
+    await engine.dispose()
+
+
+async def test_a_session_reads_writes_and_closes_without_leaving_the_event_loop(sqlite_url: str):
+    """A whole session (insert, commit, read, close) never gives the loop a turn: a command on
+    SQLite runs to its reply in one go instead of queueing behind others at each statement."""
+    await _table(sqlite_url)
+    engine = create_engine(sqlite_url)
+    sessions = session_factory(engine)
+    try:
+        async with sessions() as session, session.begin():
+            await session.exec(text("SELECT 1"))  # the pool's first connection is made
+        async with Ticker() as ticker:
+            async with sessions() as session:
+                async with session.begin():
+                    await session.exec(text("INSERT INTO notes (body) VALUES ('hello')"))
+                rows = (await session.exec(text("SELECT body FROM notes"))).all()
+            assert ticker.ticks == 0
+        assert [tuple(row) for row in rows] == [("hello",)]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_write_waits_for_another_connections_lock_while_the_loop_goes_on(
+    sqlite_url: str,
+):
+    """Another process holds the write lock: the write waits on a thread and lands once the
+    lock is let go; meanwhile the event loop keeps turning."""
+    await _table(sqlite_url)
+    other = sqlite3.connect(sqlite_url.split("///", 1)[1], isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    engine = create_engine(sqlite_url)
+    try:
+        async with Ticker() as ticker:
+
+            async def write() -> None:
+                async with engine.begin() as conn:
+                    await conn.execute(text("INSERT INTO notes (body) VALUES ('waited')"))
+
+            writing = asyncio.create_task(write())
+            await asyncio.sleep(0.2)
+            assert not writing.done()
+            assert ticker.ticks > 10
+            other.execute("COMMIT")
+            await asyncio.wait_for(writing, timeout=10)
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT body FROM notes"))).scalar() == "waited"
+    finally:
+        other.close()
+        await engine.dispose()
+
+
+async def test_a_lock_held_past_the_busy_timeout_is_an_error_and_the_connection_still_works(
+    tmp_path: Path,
+):
+    """ "database is locked" once the busy timeout has passed, as with any SQLite driver; the
+    same connection writes once the lock is free."""
+    path = str(tmp_path / "locked.db")
+    sqlite3.connect(path).execute("CREATE TABLE notes (body TEXT)")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    conn = await connector(path, busy_timeout_ms=100)()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            await conn.execute("INSERT INTO notes VALUES ('late')")
+        await conn.rollback()
+        other.execute("COMMIT")
+        await conn.execute("INSERT INTO notes VALUES ('on time')")
+        await conn.commit()
+        cursor = await conn.execute("SELECT body FROM notes")
+        assert await cursor.fetchall() == [("on time",)]
+    finally:
+        other.close()
+        await conn.close()
