@@ -27,6 +27,7 @@ from bot.platforms.discord import limits
 from bot.platforms.discord.components import attachment_of, read_form
 from bot.platforms.discord.limits import cut
 from bot.platforms.discord.replier import PLATFORM, ChannelReplier, InteractionReplier
+from bot.platforms.turnstile import Turnstile
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,10 @@ class Interactions:
         # all of them are deferred at once: under a burst, answering each only when its work
         # is done would keep the last ones waiting for everybody's database work.
         self.waiting: set[InteractionReplier] = set()
+        # Work starts one interaction per trip around the loop, and not while an interaction
+        # that is not queued for work waits to be acknowledged.
+        self._queued: set[InteractionReplier] = set()
+        self._turnstile = Turnstile(hold=lambda: len(self.waiting - self._queued) > 0)
         # Set at a stop: what arrives after it is turned away politely, what is being handled
         # gets to finish.
         self.closing = False
@@ -87,9 +92,13 @@ class Interactions:
 
     def _replier(self, interaction: discord.Interaction, private: bool) -> InteractionReplier:
         reply = InteractionReplier(interaction, private=private)
-        reply.acknowledged = lambda: self.waiting.discard(reply)
+        reply.acknowledged = lambda: self._acked(reply)
         self.waiting.add(reply)
         return reply
+
+    def _acked(self, reply: InteractionReplier) -> None:
+        self.waiting.discard(reply)
+        self._turnstile.nudge()
 
     async def _acknowledge(self, reply: InteractionReplier, slow: bool) -> None:
         """Defer slow work, and everything while more than one interaction waits; give the
@@ -101,6 +110,12 @@ class Interactions:
             await reply.defer()
         else:
             reply.defer_after(self.defer_after)
+        self._queued.add(reply)
+        self._turnstile.nudge()
+        try:
+            await self._turnstile.wait()
+        finally:
+            self._queued.discard(reply)
 
     def caller(self, interaction: discord.Interaction) -> Caller:
         user = interaction.user
