@@ -45,6 +45,18 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+async def _settled_cpu(pid: int) -> float:
+    """The process's CPU time once it has stopped using any for a fifth of a second."""
+    used = _cpu_seconds(pid)
+    for _ in range(150):
+        await asyncio.sleep(0.2)
+        now = _cpu_seconds(pid)
+        if now - used < 0.01:
+            return now
+        used = now
+    return used
+
+
 def probe(out: Path) -> None:
     """In the bot's process: note frame receipts and callback starts, write them at exit."""
     from discord.gateway import DiscordWebSocket
@@ -117,9 +129,8 @@ async def _measure(folder: Path) -> dict[str, object]:
             for _ in range(ROUNDS):
                 sent += await _round(fake, members, button, kinds)
                 kinds = kinds[1:] + kinds[:1]
-            # The answers behind the acknowledgements finish a moment later.
-            await asyncio.sleep(1)
-            cpu = _cpu_seconds(bot.process.pid) - cpu_before
+            # The answers behind the acknowledgements finish later: count until the bot idles.
+            cpu = await _settled_cpu(bot.process.pid) - cpu_before
         finally:
             code, logged = await bot.stop()
         if code != 0:
