@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+# Seconds: after a statement that took longer, the event loop's other work runs first.
+LONG_STATEMENT = 0.005
+GIVE_WAY = 0.001
 
 
 def connector(database: str, busy_timeout_ms: int, **connect_args: Any) -> Callable[[], Any]:
@@ -53,11 +58,20 @@ class InlineConnection:
 
     async def run(self, call: Callable[..., Any], *args: Any) -> Any:
         """`call(*args)` at once; on "database is locked", again on a thread that waits."""
+        started = time.perf_counter()
         try:
-            return call(*args)
+            result = call(*args)
         except sqlite3.OperationalError as error:
-            if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+            if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
                 raise
+        else:
+            if time.perf_counter() - started > LONG_STATEMENT:
+                # A long one (a moderator's statistics over every member, say): what the loop
+                # has waiting runs before the next, so a report's statements do not add up to
+                # one long stall. A timer, not sleep(0): a task woken by a socket or a timer is
+                # two trips from running, and sleep(0) would come back after one.
+                await asyncio.sleep(GIVE_WAY)
+            return result
         if self._waiter is None:
             self._waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-wait")
         loop = asyncio.get_running_loop()

@@ -10,21 +10,23 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
+from bot.core import sqlite_inline
 from bot.core.db import create_engine, session_factory
 from bot.core.sqlite_inline import connector
 
 
 class Ticker:
-    """Counts trips around the event loop while it runs."""
+    """Counts trips around the event loop while it runs (or, with `every`, timers that fire)."""
 
-    def __init__(self) -> None:
+    def __init__(self, every: float = 0) -> None:
         self.ticks = 0
+        self.every = every
         self._task: asyncio.Task | None = None
 
     async def _spin(self) -> None:
         while True:
             self.ticks += 1
-            await asyncio.sleep(0)
+            await asyncio.sleep(self.every)
 
     async def __aenter__(self) -> Ticker:
         self._task = asyncio.create_task(self._spin())
@@ -60,6 +62,26 @@ async def test_a_session_reads_writes_and_closes_without_leaving_the_event_loop(
                 rows = (await session.exec(text("SELECT body FROM notes"))).all()
             assert ticker.ticks == 0
         assert [tuple(row) for row in rows] == [("hello",)]
+    finally:
+        await engine.dispose()
+
+
+async def test_after_a_long_statement_timers_and_sockets_are_served_before_the_next(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """A report's statements do not add up to one long stall: after each long one (every one,
+    with the threshold at zero) a task woken by a timer runs before the next statement."""
+    monkeypatch.setattr(sqlite_inline, "LONG_STATEMENT", 0.0)
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+            async with Ticker(every=0.0001) as ticker:
+                seen = []
+                for _ in range(3):
+                    await conn.execute(text("SELECT 1"))
+                    seen.append(ticker.ticks)
+            assert seen[0] < seen[1] < seen[2]
     finally:
         await engine.dispose()
 
