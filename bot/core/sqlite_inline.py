@@ -21,7 +21,7 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 # Seconds: after a statement that took longer, the event loop's other work runs first.
@@ -45,6 +45,7 @@ class InlineConnection:
         self._connection: sqlite3.Connection | None = conn
         self._busy_timeout_ms = busy_timeout_ms
         self._waiter: ThreadPoolExecutor | None = None
+        self._waiting: Future[Any] | None = None
 
     @property
     def _conn(self) -> sqlite3.Connection:
@@ -58,6 +59,10 @@ class InlineConnection:
 
     async def run(self, call: Callable[..., Any], *args: Any) -> Any:
         """`call(*args)` at once; on "database is locked", again on a thread that waits."""
+        if self._waiting is not None and not self._waiting.done():
+            # A wait whose caller gave up (cancelled) is still running on the thread: the
+            # connection is its until it ends, so this call queues behind it there.
+            return await self._on_thread(call, args)
         started = time.perf_counter()
         try:
             result = call(*args)
@@ -72,17 +77,21 @@ class InlineConnection:
                 # two trips from running, and sleep(0) would come back after one.
                 await asyncio.sleep(GIVE_WAY)
             return result
+        return await self._on_thread(call, args)
+
+    async def _on_thread(self, call: Callable[..., Any], args: Sequence[Any]) -> Any:
         if self._waiter is None:
             self._waiter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-wait")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._waiter, self._patiently, call, args)
+        self._waiting = self._waiter.submit(self._patiently, call, args)
+        return await asyncio.wrap_future(self._waiting)
 
     def _patiently(self, call: Callable[..., Any], args: Sequence[Any]) -> Any:
-        self._conn.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
+        conn = self._conn
+        conn.execute(f"PRAGMA busy_timeout={self._busy_timeout_ms}")
         try:
             return call(*args)
         finally:
-            self._conn.execute("PRAGMA busy_timeout=0")
+            conn.execute("PRAGMA busy_timeout=0")
 
     def cursor(self) -> InlineCursor:
         return InlineCursor(self, self._conn.cursor())
@@ -107,10 +116,14 @@ class InlineConnection:
     def stop(self) -> None:
         """Close at once (SQLAlchemy's terminate); a second close does nothing."""
         conn, self._connection = self._connection, None
-        if self._waiter is not None:
-            self._waiter.shutdown(wait=False)
-        if conn is not None:
+        if conn is None:
+            return
+        if self._waiter is None:
             conn.close()
+            return
+        # Behind whatever still runs there, so nothing is cut off halfway.
+        self._waiter.submit(conn.close)
+        self._waiter.shutdown(wait=False)
 
 
 class InlineCursor:

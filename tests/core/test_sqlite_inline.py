@@ -137,3 +137,30 @@ async def test_a_lock_held_past_the_busy_timeout_is_an_error_and_the_connection_
     finally:
         other.close()
         await conn.close()
+
+
+async def test_a_wait_given_up_keeps_the_connection_until_it_ends(tmp_path: Path):
+    """A statement waiting for a lock is cancelled (its command was): it still runs on the
+    thread, and what comes next on that connection (the rollback) queues behind it there
+    instead of running beside it; the event loop never waits."""
+    path = str(tmp_path / "cancelled.db")
+    sqlite3.connect(path).execute("CREATE TABLE notes (body TEXT)")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    conn = await connector(path, busy_timeout_ms=5000)()
+    try:
+        writing = asyncio.create_task(conn.execute("INSERT INTO notes VALUES ('given up')"))
+        await asyncio.sleep(0.05)
+        writing.cancel()
+        rolling_back = asyncio.create_task(conn.rollback())
+        async with Ticker(every=0.001) as ticker:
+            await asyncio.sleep(0.1)
+            assert not rolling_back.done()
+            assert ticker.ticks > 10
+        other.execute("COMMIT")
+        await asyncio.wait_for(rolling_back, timeout=5)
+        cursor = await conn.execute("SELECT count(*) FROM notes")
+        assert await cursor.fetchall() == [(0,)]
+    finally:
+        other.close()
+        await conn.close()
