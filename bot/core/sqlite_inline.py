@@ -54,6 +54,11 @@ class InlineConnection:
         return self._connection
 
     @property
+    def raw(self) -> sqlite3.Connection:
+        """The `sqlite3` connection, for calls passed to `run`."""
+        return self._conn
+
+    @property
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
