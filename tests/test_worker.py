@@ -4,7 +4,6 @@ running `mentorbot run` every due lesson goes out exactly once."""
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from bot.testing.discord.server import FakeDiscord
 from tests.seeding import seed_due_members
 
 FIRST_USER = 4_000_000_000_000_000
+WORKER = ["-m", "bot", "worker"]
 
 
 async def _seed(url: str, start: int, count: int) -> list[User]:
@@ -21,20 +21,6 @@ async def _seed(url: str, start: int, count: int) -> list[User]:
     users = [User(FIRST_USER + n, f"member{n}") for n in range(start, start + count)]
     await seed_due_members(url, "discord", [str(user.id) for user in users])
     return users
-
-
-async def _start_worker(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "worker",
-        env=env,
-        cwd=env["MENTORBOT_DATA_DIR"],
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=log.open("a"),
-    )
 
 
 def _lessons_to(fake: FakeDiscord, users: list[User]) -> Counter:
@@ -53,7 +39,7 @@ async def test_a_worker_beside_the_bot_sends_each_lesson_once(postgres_url: str,
             MENTORBOT_DELIVERY_TICK_SECONDS="1",
         )
         first = await _seed(postgres_url, 0, 20)
-        worker = await _start_worker(env, tmp_path / "worker.log")
+        worker = await BotProcess(env, tmp_path / "worker.log", WORKER).spawn()
         try:
             await fake.wait_for(
                 lambda: len(_lessons_to(fake, first)) == len(first), "the worker's DMs", 60
@@ -67,12 +53,9 @@ async def test_a_worker_beside_the_bot_sends_each_lesson_once(postgres_url: str,
             await asyncio.sleep(2)  # a second copy, if any, would arrive by now
             code, bot_log = await bot.stop()
         finally:
-            if worker.returncode is None:
-                worker.terminate()
-            async with asyncio.timeout(30):
-                await worker.wait()
+            worker_code, worker_log = await worker.stop()
     sent = _lessons_to(fake, first + second)
     assert set(sent.values()) == {1}, "no member got a second copy"
     assert code == 0, bot_log
-    assert worker.returncode == 0, (tmp_path / "worker.log").read_text()
-    assert "Traceback" not in (tmp_path / "worker.log").read_text()
+    assert worker_code == 0, worker_log
+    assert "Traceback" not in worker_log

@@ -47,7 +47,7 @@ async def mentorbot(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 class BotProcess:
-    """`mentorbot run` in the background until `stop` sends it SIGTERM."""
+    """`mentorbot run` (or another command) in the background until `stop` sends it SIGTERM."""
 
     def __init__(self, env: dict[str, str], log: Path, command: list[str] | None = None) -> None:
         self.env = env
@@ -62,8 +62,8 @@ class BotProcess:
         self._file = self.log.open("a")
         return self._file
 
-    async def start(self, fake: FakeDiscord) -> BotProcess:
-        before = len(fake.gateway.identified)
+    async def spawn(self) -> BotProcess:
+        """Start the process and return at once (`mentorbot worker` opens no gateway)."""
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             *self.command,
@@ -73,6 +73,13 @@ class BotProcess:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=self._output(),
         )
+        return self
+
+    async def start(self, fake: FakeDiscord) -> BotProcess:
+        """Start the process and return once it has identified on the gateway."""
+        before = len(fake.gateway.identified)
+        await self.spawn()
+        assert self.process is not None
         waiting = asyncio.ensure_future(
             fake.wait_for(lambda: len(fake.gateway.identified) > before, "IDENTIFY", 30)
         )

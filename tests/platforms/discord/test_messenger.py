@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import signal
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +19,7 @@ from bot.platforms.discord import create_messenger
 from bot.platforms.discord.limits import UNREACHABLE
 from bot.platforms.discord.messenger import DiscordMessenger, nonce
 from bot.testing.discord.payloads import APP_ID, User
-from bot.testing.discord.process import bot_env
+from bot.testing.discord.process import BotProcess, bot_env
 from bot.testing.discord.server import FakeDiscord, labels, text
 from tests.conftest import Replies
 from tests.platforms.discord.conftest import discord_settings
@@ -122,16 +119,11 @@ async def test_mentorbot_worker_sends_due_lessons_without_a_gateway(
     finally:
         await app.close()
     env = bot_env(fake, tmp_path / "unused.db", DATABASE_URL=postgres_url)
-    log = (tmp_path / "worker.log").open("w")
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "worker", env=env, cwd=tmp_path, stderr=log
-    )
+    worker = await BotProcess(env, tmp_path / "worker.log", ["-m", "bot", "worker"]).spawn()
     try:
         (dm,) = await fake.wait_for(lambda: fake.dms(MEMBER), "the lesson DM", 20)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        code = await worker.wait()
-        log.close()
-    assert code == 0, (tmp_path / "worker.log").read_text()
+        code, logged = await worker.stop()
+    assert code == 0, logged
     assert "Day 1 · Lesson" in text(dm)
     assert fake.gateway.received == []
