@@ -30,8 +30,10 @@ $(DEV_INSTALLED): pyproject.toml | $(BIN)/python
 run: $(INSTALLED)
 	@$(BIN)/mentorbot run
 
+# One test process per core (at most four): most tests wait on subprocesses, sockets and the
+# databases, so two processes on two cores take about half the time of one.
 test: $(DEV_INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --maxprocesses 4
 
 lint: $(DEV_INSTALLED)
 	$(BIN)/ruff check .
