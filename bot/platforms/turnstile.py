@@ -18,14 +18,18 @@ import contextlib
 from collections import deque
 from collections.abc import Callable
 
-# However long `hold()` stays true, work starts again after this long.
+# However long `hold()` stays true, work starts again after this long (seconds).
 LONGEST_HOLD = 1.0
 
 
 class Turnstile:
-    def __init__(self, hold: Callable[[], bool] = lambda: False) -> None:
+    def __init__(
+        self, hold: Callable[[], bool] = lambda: False, longest_hold: float = LONGEST_HOLD
+    ) -> None:
         self._hold = hold
-        self._queue: deque[asyncio.Future[None]] = deque()
+        self._longest_hold = longest_hold
+        # Each waiter, and when it passes however long `hold()` stays true.
+        self._queue: deque[tuple[asyncio.Future[None], float]] = deque()
         self._pump: asyncio.Task[None] | None = None
         self._moved = asyncio.Event()
 
@@ -35,24 +39,26 @@ class Turnstile:
 
     async def wait(self) -> None:
         """Return in a trip around the loop of its own, in the order of arrival."""
-        future = asyncio.get_running_loop().create_future()
-        self._queue.append(future)
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._queue.append((future, loop.time() + self._longest_hold))
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._let_through())
         await future
 
     async def _let_through(self) -> None:
         while self._queue:
-            await self._while_held()
-            future = self._queue.popleft()
+            future, deadline = self._queue[0]
+            await self._while_held(deadline)
+            self._queue.popleft()
             if not future.done():  # its waiter was cancelled
                 future.set_result(None)
                 # The waiter runs before this task does again: one per trip.
                 await asyncio.sleep(0)
 
-    async def _while_held(self) -> None:
+    async def _while_held(self, deadline: float) -> None:
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(LONGEST_HOLD):
+            async with asyncio.timeout_at(deadline):
                 while self._hold():
                     self._moved.clear()
                     await self._moved.wait()

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-import pytest
-
-from bot.platforms import turnstile
 from bot.platforms.turnstile import Turnstile
 
 
@@ -39,12 +36,20 @@ async def test_nothing_passes_while_held_and_a_nudge_lets_it_through():
     await asyncio.wait_for(passed, timeout=1)
 
 
-async def test_a_hold_that_never_ends_lets_work_through_after_the_longest_hold(
-    monkeypatch: pytest.MonkeyPatch,
-):
-    monkeypatch.setattr(turnstile, "LONGEST_HOLD", 0.05)
-    gate = Turnstile(hold=lambda: True)
+async def test_a_hold_that_never_ends_lets_work_through_after_the_longest_hold():
+    gate = Turnstile(hold=lambda: True, longest_hold=0.05)
+    started = asyncio.get_running_loop().time()
     await asyncio.wait_for(gate.wait(), timeout=1)
+    assert asyncio.get_running_loop().time() - started >= 0.05
+
+
+async def test_under_a_hold_that_never_ends_each_waiter_waits_the_longest_hold_once():
+    """Waiters that arrived together all pass once their own longest hold is over, not one
+    longest hold after another."""
+    gate = Turnstile(hold=lambda: True, longest_hold=0.1)
+    started = asyncio.get_running_loop().time()
+    await asyncio.wait_for(asyncio.gather(*(gate.wait() for _ in range(5))), timeout=1)
+    assert asyncio.get_running_loop().time() - started < 0.3
 
 
 async def test_a_cancelled_waiter_does_not_block_those_behind_it():

@@ -28,6 +28,7 @@ from bot.platforms.slack.people import People
 from bot.platforms.slack.replier import EPHEMERAL, PLATFORM, SlackReplier, Where
 from bot.platforms.slack.views import COMMAND_FORM, command_form, file_needs_a_command
 from bot.platforms.slack.web import SlackWeb
+from bot.platforms.turnstile import Turnstile
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +45,21 @@ ACK_SETTLE = 0.02
 class AckFirst:
     """Slack waits for acknowledgements (three seconds at most), not for answers: the work after
     an acknowledgement starts once no other request is still waiting for its own, so a burst of
-    requests is acknowledged before any of them is answered."""
+    requests is acknowledged before any of them is answered, and then one request's work at a
+    time per trip around the event loop (bot/platforms/turnstile.py)."""
 
     def __init__(self, patience: float = ACK_PATIENCE, settle: float = ACK_SETTLE) -> None:
-        self.patience = patience
         self.settle = settle
         self._waiting = 0
-        self._quiet = asyncio.Event()
-        self._quiet.set()
+        self._quiet = True
         self._opening: asyncio.TimerHandle | None = None
+        self._turnstile = Turnstile(hold=lambda: not self._quiet, longest_hold=patience)
 
     @contextlib.contextmanager
     def acknowledging(self) -> Iterator[None]:
         """Around one request, from its arrival until Slack has its acknowledgement."""
         self._waiting += 1
-        self._quiet.clear()
+        self._quiet = False
         if self._opening is not None:
             self._opening.cancel()
             self._opening = None
@@ -70,12 +71,14 @@ class AckFirst:
                 # The requests of a burst arrive a little apart: answering starts once none
                 # has come for a moment, not in the first gap.
                 loop = asyncio.get_running_loop()
-                self._opening = loop.call_later(self.settle, self._quiet.set)
+                self._opening = loop.call_later(self.settle, self._settled)
+
+    def _settled(self) -> None:
+        self._quiet = True
+        self._turnstile.nudge()
 
     async def turn(self) -> None:
-        if not self._quiet.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._quiet.wait(), self.patience)
+        await self._turnstile.wait()
 
 
 class Handlers:
