@@ -75,21 +75,21 @@ def _running(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_a_worker_exits_when_its_parent_is_killed(sqlite_url: str):
     """kill -9 on `bench fanout` ends its workers too, instead of leaving them waiting for ever."""
-    parent = subprocess.Popen(
-        [sys.executable, "-c", PARENT, sqlite_url], stdout=subprocess.PIPE, text=True
-    )
     worker = 0
-    try:
-        worker = int(parent.stdout.readline())
-        assert _running(worker)
-        parent.send_signal(signal.SIGKILL)
-        parent.wait()
-        deadline = time.monotonic() + 20
-        while _running(worker) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _running(worker)
-    finally:
-        parent.kill()
-        parent.wait()
-        if worker and _running(worker):
-            os.kill(worker, signal.SIGKILL)
+    with subprocess.Popen(
+        [sys.executable, "-c", PARENT, sqlite_url], stdout=subprocess.PIPE, text=True
+    ) as parent:
+        try:
+            worker = int(parent.stdout.readline())
+            assert _running(worker)
+            parent.send_signal(signal.SIGKILL)
+            parent.wait()
+            deadline = time.monotonic() + 20
+            while _running(worker) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not _running(worker)
+        finally:
+            parent.kill()
+            parent.wait()
+            if worker and _running(worker):
+                os.kill(worker, signal.SIGKILL)

@@ -113,6 +113,8 @@ def test_health_and_metrics_answer_while_the_console_runs(tmp_path: Path):
         proc.kill()
         proc.wait()
     stderr = proc.stderr.read().decode()
+    for pipe in (proc.stdin, proc.stdout, proc.stderr):
+        pipe.close()
     assert "Traceback" not in stderr and "ERROR" not in stderr, stderr
 
 
@@ -124,8 +126,8 @@ def test_a_port_in_use_stops_the_start_with_one_line(tmp_path: Path):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        proc = _start(tmp_path, port)
-        _, err = proc.communicate(b"", timeout=60)
+        with _start(tmp_path, port) as proc:
+            _, err = proc.communicate(b"", timeout=60)
     assert proc.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in err.decode()
     assert "Traceback" not in err.decode()
