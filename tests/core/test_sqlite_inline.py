@@ -46,9 +46,13 @@ async def _table(url: str) -> None:
     await engine.dispose()
 
 
-async def test_a_session_reads_writes_and_closes_without_leaving_the_event_loop(sqlite_url: str):
+async def test_a_session_reads_writes_and_closes_without_leaving_the_event_loop(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+):
     """A whole session (insert, commit, read, close) never gives the loop a turn: a command on
-    SQLite runs to its reply in one go instead of queueing behind others at each statement."""
+    SQLite runs to its reply in one go instead of queueing behind others at each statement.
+    (Long statements give way, tested below; on a busy machine any statement can be long.)"""
+    monkeypatch.setattr(sqlite_inline, "LONG_STATEMENT", 60.0)
     await _table(sqlite_url)
     engine = create_engine(sqlite_url)
     sessions = session_factory(engine)
