@@ -4,6 +4,7 @@ waited for on another thread while the loop goes on."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -119,15 +120,22 @@ async def test_a_write_waits_for_another_connections_lock_while_the_loop_goes_on
         await engine.dispose()
 
 
+def _locked_by_another(tmp_path: Path) -> tuple[str, sqlite3.Connection]:
+    """A file with a notes table, and another connection holding its write lock."""
+    path = str(tmp_path / "locked.db")
+    with contextlib.closing(sqlite3.connect(path)) as setup:
+        setup.execute("CREATE TABLE notes (body TEXT)")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return path, other
+
+
 async def test_a_lock_held_past_the_busy_timeout_is_an_error_and_the_connection_still_works(
     tmp_path: Path,
 ):
     """ "database is locked" once the busy timeout has passed, as with any SQLite driver; the
     same connection writes once the lock is free."""
-    path = str(tmp_path / "locked.db")
-    sqlite3.connect(path).execute("CREATE TABLE notes (body TEXT)")
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
+    path, other = _locked_by_another(tmp_path)
     conn = await connector(path, busy_timeout_ms=100)()
     try:
         with pytest.raises(sqlite3.OperationalError, match="database is locked"):
@@ -147,10 +155,7 @@ async def test_a_wait_given_up_keeps_the_connection_until_it_ends(tmp_path: Path
     """A statement waiting for a lock is cancelled (its command was): it still runs on the
     thread, and what comes next on that connection (the rollback) queues behind it there
     instead of running beside it; the event loop never waits."""
-    path = str(tmp_path / "cancelled.db")
-    sqlite3.connect(path).execute("CREATE TABLE notes (body TEXT)")
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
+    path, other = _locked_by_another(tmp_path)
     conn = await connector(path, busy_timeout_ms=5000)()
     try:
         writing = asyncio.create_task(conn.execute("INSERT INTO notes VALUES ('given up')"))
