@@ -22,7 +22,7 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 SessionFactory = Callable[[], AsyncSession]
 
 
-def sqlite_file(url: str) -> Path | None:
+def sqlite_file(url: str | URL) -> Path | None:
     """The file behind a SQLite URL; None for PostgreSQL and in-memory databases."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
@@ -37,7 +37,8 @@ def create_engine(url: str) -> AsyncEngine:
         return create_async_engine(
             url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
         )
-    if not _runs_inline(make_url(url)):
+    file = inline_sqlite_file(url)
+    if file is None:
         # In memory, or options only aiosqlite knows: aiosqlite's own thread.
         engine = create_async_engine(
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
@@ -46,7 +47,6 @@ def create_engine(url: str) -> AsyncEngine:
     else:
         # A file: statements run in the event loop's thread and wait for a lock on another
         # (bot/core/sqlite_inline.py), so the connection itself never waits.
-        file = Path(make_url(url).database)
         file.parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
             url,
@@ -62,13 +62,11 @@ def create_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def _runs_inline(url: URL) -> bool:
-    """A SQLite file named plainly; in memory or with URI options, aiosqlite's own thread."""
-    return (
-        url.get_backend_name() == "sqlite"
-        and url.database not in (None, "", ":memory:")
-        and not url.query
-    )
+def inline_sqlite_file(url: str | URL) -> Path | None:
+    """The file behind a SQLite URL named plainly, whose statements run in the event loop's
+    thread; None for PostgreSQL, and for in-memory or URI-option URLs (aiosqlite's thread)."""
+    file = sqlite_file(url)
+    return file if file is not None and not make_url(url).query else None
 
 
 def sqlite_pragmas(dbapi_connection, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
@@ -110,7 +108,7 @@ class _InlineSession(AsyncSession):
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
-    session = _InlineSession if _runs_inline(engine.url) else AsyncSession
+    session = _InlineSession if inline_sqlite_file(engine.url) else AsyncSession
     return async_sessionmaker(engine, class_=session, expire_on_commit=False)
 
 

@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from bot.core.db import SQLITE_BUSY_TIMEOUT_MS, sqlite_pragmas
+from bot.core.db import SQLITE_BUSY_TIMEOUT_MS, inline_sqlite_file, sqlite_pragmas
 from bot.core.sqlite_inline import InlineConnection, connector
 
 # Each statement's SQL for the writer's dialect and its rows of driver-ready values (`Bulk.rows`).
@@ -40,9 +40,8 @@ async def group_writer(engine: AsyncEngine) -> AsyncIterator[GroupWriter]:
     """A writer for `engine`'s database, held for a batch of groups."""
     url = engine.url
     # A file named plainly; an in-memory database or URI options stay with SQLAlchemy.
-    sqlite_file = url.get_backend_name() == "sqlite" and not url.query
-    if sqlite_file and url.database not in (None, "", ":memory:"):
-        writer = _SqliteFile(url.database, engine.dialect)
+    if (file := inline_sqlite_file(url)) is not None:
+        writer = _SqliteFile(str(file), engine.dialect)
         await writer.open()
         try:
             yield writer
